@@ -1,0 +1,1 @@
+"""Custom actions for the NZ people-trafficking assistant (rasa-sdk action server)."""

@@ -1,0 +1,1 @@
+"""The project's own Python package: NLU components, evaluation and server glue."""

@@ -1,0 +1,130 @@
+"""Evaluate the trained model on the held-out NLU test set.
+
+Each FAQ topic counts as its own class: the label of a prediction is the intent,
+or for the retrieval intent `faq` the topic chosen by the ResponseSelector
+(`faq/<topic>`). A message the FallbackClassifier rejects counts as wrong.
+
+    python -m bot.evaluate_nlu --min-f1 0.95
+
+Writes results/nlu_eval.json and exits with 1 when macro-F1 is below --min-f1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any, Dict, List, Tuple
+
+DEFAULT_TEST_DATA = Path("tests/nlu/test_nlu.yml")
+DEFAULT_OUT = Path("results/nlu_eval.json")
+
+
+def predicted_label(parse: Dict[str, Any]) -> str:
+    """The full label of a parse result: 'intent' or 'retrieval_intent/topic'."""
+    intent = (parse.get("intent") or {}).get("name") or "None"
+    selector = (parse.get("response_selector") or {}).get(intent)
+    if selector:
+        key = (selector.get("response") or {}).get("intent_response_key")
+        if key:
+            return key
+    return intent
+
+
+def load_test_examples(path: Path) -> List[Tuple[str, str]]:
+    """(text, full label) pairs from a Rasa NLU YAML file."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    data = load_data(str(path))
+    return [
+        (m.get("text"), m.get("intent_response_key") or m.get("intent"))
+        for m in data.intent_examples
+    ]
+
+
+def score(gold: List[str], predicted: List[str]) -> Dict[str, Any]:
+    """Per-label precision/recall/F1 and macro-F1 over the labels in `gold`."""
+    from sklearn.metrics import classification_report, f1_score
+
+    labels = sorted(set(gold))
+    report = classification_report(
+        gold, predicted, labels=labels, output_dict=True, zero_division=0
+    )
+    collapse = lambda label: label.split("/")[0]  # noqa: E731
+    return {
+        "macro_f1": f1_score(gold, predicted, labels=labels, average="macro", zero_division=0),
+        "intent_macro_f1_faq_as_one": f1_score(
+            [collapse(g) for g in gold],
+            [collapse(p) for p in predicted],
+            labels=sorted({collapse(g) for g in gold}),
+            average="macro",
+            zero_division=0,
+        ),
+        "accuracy": sum(g == p for g, p in zip(gold, predicted)) / len(gold),
+        "per_label": {label: report[label] for label in labels},
+    }
+
+
+async def predict(model: Path, texts: List[str]) -> List[str]:
+    """Parse each text with the trained model (NLU only, nothing is stored)."""
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+    return [predicted_label(await agent.parse_message(t)) for t in texts]
+
+
+def latest_model(models_dir: Path = Path("models")) -> Path:
+    """The newest trained model archive."""
+    archives = sorted(models_dir.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    if not archives:
+        raise SystemExit("No trained model in models/: run `rasa train` first.")
+    return archives[-1]
+
+
+def main(argv: List[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, help="model archive (default: newest)")
+    parser.add_argument("--data", type=Path, default=DEFAULT_TEST_DATA)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--min-f1", type=float, default=0.0)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+
+    examples = load_test_examples(args.data)
+    gold = [label for _, label in examples]
+    predicted = asyncio.run(predict(args.model or latest_model(), [t for t, _ in examples]))
+    result = score(gold, predicted)
+    result["errors"] = [
+        {"text": t, "expected": g, "predicted": p}
+        for (t, g), p in zip(examples, predicted)
+        if g != p
+    ]
+    result["examples"] = len(examples)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2), encoding="utf-8")
+
+    width = max(len(label) for label in result["per_label"])
+    print(f"{'label':<{width}}  precision  recall  f1     n")
+    for label, row in result["per_label"].items():
+        print(
+            f"{label:<{width}}  {row['precision']:9.3f}  {row['recall']:6.3f}"
+            f"  {row['f1-score']:.3f}  {int(row['support'])}"
+        )
+    for error in result["errors"]:
+        print(f"MISS {error['expected']} -> {error['predicted']}: {error['text']}")
+    print(
+        f"held-out examples: {len(examples)}; accuracy {result['accuracy']:.3f}; "
+        f"intent macro-F1 (each FAQ topic its own class) {result['macro_f1']:.3f}; "
+        f"with FAQ as one intent {result['intent_macro_f1_faq_as_one']:.3f}"
+    )
+    if result["macro_f1"] < args.min_f1:
+        print(f"FAIL: macro-F1 {result['macro_f1']:.3f} is below {args.min_f1}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Create .venv with Python 3.10 and install the pinned requirements.
+# Usage: scripts/setup.sh [runtime|dev]   (default: runtime)
+# Re-running is cheap: it reinstalls only when a requirements file changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+kind="${1:-runtime}"
+case "$kind" in
+  runtime) req=requirements.txt ;;
+  dev) req=requirements-dev.txt ;;
+  *) echo "usage: $0 [runtime|dev]" >&2; exit 2 ;;
+esac
+
+find_python() {
+  for candidate in "${PYTHON:-}" python3.10 "$HOME"/.pyenv/versions/3.10*/bin/python3.10 /usr/bin/python3.10; do
+    [ -n "$candidate" ] || continue
+    if "$candidate" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null; then
+      command -v "$candidate" || echo "$candidate"
+      return 0
+    fi
+  done
+  echo "Python 3.10 is needed (Rasa 3.6 supports 3.8 to 3.10). Install it or set PYTHON=/path/to/python3.10." >&2
+  return 1
+}
+
+if [ ! -x .venv/bin/python ]; then
+  py="$(find_python)"
+  echo "Creating .venv with $py"
+  "$py" -m venv .venv
+fi
+
+stamp=".venv/.installed-$kind"
+want="$(cat requirements*.txt | sha256sum | cut -d' ' -f1)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "Installing $req into .venv (the first time takes a few minutes)"
+  .venv/bin/python -m pip install --quiet --upgrade "pip<24.1" wheel
+  .venv/bin/python -m pip install --quiet -r "$req"
+  echo "$want" > "$stamp"
+fi
