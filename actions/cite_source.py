@@ -1,4 +1,4 @@
-"""Add the source and review date after a retrieval (FAQ) answer."""
+"""Look up the source and review date of the FAQ answer just given."""
 
 from __future__ import annotations
 
@@ -6,26 +6,31 @@ import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.content import format_date, load_content
 
 logger = logging.getLogger(__name__)
 
-RETRIEVAL_INTENT = "faq"
+FAQ_INTENT_PREFIX = "faq_"
 
 
 def answered_topic(tracker: Tracker) -> Optional[str]:
-    """The topic key (e.g. 'consent') of the FAQ answer just given, if any."""
-    selector = (tracker.latest_message or {}).get("response_selector") or {}
-    response = (selector.get(RETRIEVAL_INTENT) or {}).get("response") or {}
-    full_key = response.get("intent_response_key") or ""
-    prefix = f"{RETRIEVAL_INTENT}/"
-    return full_key[len(prefix) :] if full_key.startswith(prefix) else None
+    """The topic key (e.g. 'consent') of the FAQ intent just answered, if any."""
+    intent = ((tracker.latest_message or {}).get("intent") or {}).get("name") or ""
+    if intent.startswith(FAQ_INTENT_PREFIX):
+        return intent[len(FAQ_INTENT_PREFIX) :]
+    return None
 
 
 class ActionCiteSource(Action):
-    """Send `utter_source` with the answered topic's sources and review date."""
+    """Fill `source_citation` and `source_reviewed` for `utter_source`.
+
+    The rule that answers an FAQ runs `utter_faq_<topic>`, this action, then
+    `utter_source`. If the action server is down the answer itself still
+    arrives: only the source line is missing.
+    """
 
     def name(self) -> Text:
         return "action_cite_source"
@@ -36,15 +41,14 @@ class ActionCiteSource(Action):
         tracker: Tracker,
         domain: Dict[Text, Any],
     ) -> List[Dict[Text, Any]]:
+        content = load_content()
         topic_key = answered_topic(tracker)
-        topic = load_content().topics.get(topic_key or "")
+        topic = content.topics.get(topic_key or "")
         if topic is None:
             # Logged without message text: only the (non-personal) topic key.
-            logger.warning("No source data for FAQ topic %r", topic_key)
-            return []
-        dispatcher.utter_message(
-            response="utter_source",
-            sources="; ".join(s.citation() for s in topic.sources),
-            reviewed=format_date(topic.reviewed),
-        )
-        return []
+            logger.error("No source data for FAQ topic %r", topic_key)
+            return [SlotSet("source_citation", None), SlotSet("source_reviewed", None)]
+        return [
+            SlotSet("source_citation", "; ".join(s.citation() for s in topic.sources)),
+            SlotSet("source_reviewed", format_date(topic.reviewed)),
+        ]

@@ -1,8 +1,7 @@
 """Evaluate the trained model on the held-out NLU test set.
 
-Each FAQ topic counts as its own class: the label of a prediction is the intent,
-or for the retrieval intent `faq` the topic chosen by the ResponseSelector
-(`faq/<topic>`). A message the FallbackClassifier rejects counts as wrong.
+Each intent is a class (every FAQ topic has its own intent). A message the
+FallbackClassifier rejects is predicted as `nlu_fallback` and counts as wrong.
 
     python -m bot.evaluate_nlu --min-f1 0.95
 
@@ -24,25 +23,16 @@ DEFAULT_OUT = Path("results/nlu_eval.json")
 
 
 def predicted_label(parse: Dict[str, Any]) -> str:
-    """The full label of a parse result: 'intent' or 'retrieval_intent/topic'."""
-    intent = (parse.get("intent") or {}).get("name") or "None"
-    selector = (parse.get("response_selector") or {}).get(intent)
-    if selector:
-        key = (selector.get("response") or {}).get("intent_response_key")
-        if key:
-            return key
-    return intent
+    """The intent name of a parse result ('None' when there is none)."""
+    return (parse.get("intent") or {}).get("name") or "None"
 
 
 def load_test_examples(path: Path) -> List[Tuple[str, str]]:
-    """(text, full label) pairs from a Rasa NLU YAML file."""
+    """(text, intent) pairs from a Rasa NLU YAML file."""
     from rasa.shared.nlu.training_data.loading import load_data
 
     data = load_data(str(path))
-    return [
-        (m.get("text"), m.get("intent_response_key") or m.get("intent"))
-        for m in data.intent_examples
-    ]
+    return [(m.get("text"), m.get("intent")) for m in data.intent_examples]
 
 
 def score(gold: List[str], predicted: List[str]) -> Dict[str, Any]:
@@ -53,16 +43,8 @@ def score(gold: List[str], predicted: List[str]) -> Dict[str, Any]:
     report = classification_report(
         gold, predicted, labels=labels, output_dict=True, zero_division=0
     )
-    collapse = lambda label: label.split("/")[0]  # noqa: E731
     return {
         "macro_f1": f1_score(gold, predicted, labels=labels, average="macro", zero_division=0),
-        "intent_macro_f1_faq_as_one": f1_score(
-            [collapse(g) for g in gold],
-            [collapse(p) for p in predicted],
-            labels=sorted({collapse(g) for g in gold}),
-            average="macro",
-            zero_division=0,
-        ),
         "accuracy": sum(g == p for g, p in zip(gold, predicted)) / len(gold),
         "per_label": {label: report[label] for label in labels},
     }
@@ -117,8 +99,7 @@ def main(argv: List[str] | None = None) -> int:
         print(f"MISS {error['expected']} -> {error['predicted']}: {error['text']}")
     print(
         f"held-out examples: {len(examples)}; accuracy {result['accuracy']:.3f}; "
-        f"intent macro-F1 (each FAQ topic its own class) {result['macro_f1']:.3f}; "
-        f"with FAQ as one intent {result['intent_macro_f1_faq_as_one']:.3f}"
+        f"intent macro-F1 {result['macro_f1']:.3f}"
     )
     if result["macro_f1"] < args.min_f1:
         print(f"FAIL: macro-F1 {result['macro_f1']:.3f} is below {args.min_f1}")

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Set up and run every test: data validation, pytest, training, the held-out
+# NLU evaluation (fails below MIN_F1) and the end-to-end conversation tests.
+# Exits non-zero if any stage fails.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+MIN_F1="${MIN_F1:-0.95}"
+scripts/setup.sh dev || exit 1
+export PATH="$PWD/.venv/bin:$PATH"
+export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
+export RASA_TELEMETRY_ENABLED=false
+mkdir -p results
+
+passed=0
+failed=0
+stage() {
+  local name="$1"; shift
+  echo "=== $name"
+  local start=$(date +%s)
+  if "$@"; then
+    passed=$((passed + 1)); echo "--- $name passed ($(( $(date +%s) - start )) s)"
+  else
+    failed=$((failed + 1)); echo "--- $name FAILED ($(( $(date +%s) - start )) s)"
+    echo "stages: $passed passed, $failed failed"
+    exit 1
+  fi
+}
+
+validate() {
+  rasa data validate --fail-on-warnings --domain domain --data data --config config.yml \
+    > results/validate.log 2>&1
+  local rc=$?
+  # Rasa prints warnings without failing on some of them: treat any as failure.
+  if [ $rc -ne 0 ] || grep -q "UserWarning" results/validate.log; then
+    grep -A3 -E "UserWarning|ERROR" results/validate.log; return 1
+  fi
+}
+
+story_tests() {
+  rasa test core --model models/nz-trafficking-help.tar.gz \
+    --stories tests/test_stories.yml --fail-on-prediction-errors \
+    --out results/stories > results/stories.log 2>&1
+  local rc=$?
+  grep -E "Correct:|Finished evaluation|failed" results/stories.log | tail -n 5
+  if [ $rc -ne 0 ]; then
+    tail -n 30 results/stories.log
+    [ -f results/stories/failed_test_stories.yml ] && cat results/stories/failed_test_stories.yml
+  fi
+  return $rc
+}
+
+stage "data validation" validate
+stage "pytest" python -m pytest -q
+stage "training" scripts/train.sh
+stage "held-out NLU evaluation (macro-F1 >= $MIN_F1)" \
+  python -m bot.evaluate_nlu --min-f1 "$MIN_F1"
+stage "conversation tests" story_tests
+echo "stages: $passed passed, $failed failed"

@@ -1,0 +1,104 @@
+"""Checks on the NLU training data and the held-out test set."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Dict, List
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+TRAIN_FILES = sorted((ROOT / "data" / "nlu").glob("*.yml"))
+TEST_FILE = ROOT / "tests" / "nlu" / "test_nlu.yml"
+DOMAIN_FILES = sorted((ROOT / "domain").glob("*.yml"))
+
+MIN_TRAIN_PER_INTENT = 25
+MIN_TEST_PER_INTENT = 8
+
+
+def normalise(text: str) -> str:
+    """Lower-case, drop punctuation and squeeze spaces, for duplicate checks."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+def read_examples(path: Path) -> Dict[str, List[str]]:
+    """Intent -> example texts of one Rasa NLU YAML file."""
+    examples: Dict[str, List[str]] = {}
+    for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+        lines = [line.strip() for line in block["examples"].splitlines() if line.strip()]
+        assert all(line.startswith("- ") for line in lines), f"bad example line in {path}"
+        examples.setdefault(block["intent"], []).extend(line[2:] for line in lines)
+    return examples
+
+
+def merged(paths: List[Path]) -> Dict[str, List[str]]:
+    result: Dict[str, List[str]] = {}
+    for path in paths:
+        for intent, texts in read_examples(path).items():
+            result.setdefault(intent, []).extend(texts)
+    return result
+
+
+@pytest.fixture(scope="module")
+def train() -> Dict[str, List[str]]:
+    return merged(TRAIN_FILES)
+
+
+@pytest.fixture(scope="module")
+def test_set() -> Dict[str, List[str]]:
+    return read_examples(TEST_FILE)
+
+
+@pytest.fixture(scope="module")
+def domain_intents() -> List[str]:
+    intents: List[str] = []
+    for path in DOMAIN_FILES:
+        intents.extend(yaml.safe_load(path.read_text(encoding="utf-8")).get("intents", []))
+    return intents
+
+
+def test_every_domain_intent_has_enough_training_examples(train, domain_intents):
+    for intent in domain_intents:
+        assert len(train.get(intent, [])) >= MIN_TRAIN_PER_INTENT, intent
+
+
+def test_training_data_names_only_domain_intents(train, domain_intents):
+    assert set(train) <= set(domain_intents)
+
+
+def test_every_domain_intent_has_enough_held_out_examples(test_set, domain_intents):
+    for intent in domain_intents:
+        assert len(test_set.get(intent, [])) >= MIN_TEST_PER_INTENT, intent
+    assert set(test_set) <= set(domain_intents)
+
+
+def test_training_examples_are_unique_across_intents(train):
+    counts = Counter(normalise(t) for texts in train.values() for t in texts)
+    assert [t for t, n in counts.items() if n > 1] == []
+
+
+def test_held_out_set_is_never_trained_on(train, test_set):
+    seen = {normalise(t) for texts in train.values() for t in texts}
+    leaked = [t for texts in test_set.values() for t in texts if normalise(t) in seen]
+    assert leaked == []
+
+
+def test_held_out_set_lives_outside_the_training_folder():
+    assert ROOT / "data" not in TEST_FILE.parents
+
+
+def test_every_button_payload_is_a_training_example(train):
+    """Buttons send plain text through NLU, so each must be understood exactly."""
+    seen = {normalise(t) for texts in train.values() for t in texts}
+    payloads = set()
+    for path in DOMAIN_FILES:
+        for variants in (yaml.safe_load(path.read_text()).get("responses") or {}).values():
+            for variant in variants:
+                payloads.update(b["payload"] for b in variant.get("buttons", []))
+    assert payloads, "expected topic buttons in the domain"
+    for payload in payloads:
+        assert not payload.startswith("/"), payload
+        assert normalise(payload) in seen, payload
