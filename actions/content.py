@@ -18,6 +18,7 @@ CONTENT_DIR = Path(__file__).parent / "content"
 SOURCES_FILE = CONTENT_DIR / "sources.yml"
 
 _SOURCE_FIELDS = ("agency", "page", "address", "page_date")
+UNDATED = "n.d."
 
 
 class ContentError(ValueError):
@@ -35,8 +36,9 @@ class Source:
     page_date: str
 
     def citation(self) -> str:
-        """Render the source as 'Agency, "Page" (address, date)'."""
-        return f'{self.agency}, "{self.page}" ({self.address}, {self.page_date})'
+        """Render the source as 'Agency, "Page" (address, date)', no date if n.d."""
+        where = self.address if self.page_date == UNDATED else f"{self.address}, {self.page_date}"
+        return f'{self.agency}, "{self.page}" ({where})'
 
 
 @dataclass(frozen=True)

@@ -50,12 +50,20 @@ def score(gold: List[str], predicted: List[str]) -> Dict[str, Any]:
     }
 
 
-async def predict(model: Path, texts: List[str]) -> List[str]:
+def runner_up(parse: Dict[str, Any]) -> Tuple[str, float]:
+    """The best real intent and its confidence, looking past `nlu_fallback`."""
+    for ranked in parse.get("intent_ranking") or []:
+        if ranked.get("name") != "nlu_fallback":
+            return ranked["name"], round(float(ranked["confidence"]), 3)
+    return "None", 0.0
+
+
+async def predict(model: Path, texts: List[str]) -> List[Dict[str, Any]]:
     """Parse each text with the trained model (NLU only, nothing is stored)."""
     from rasa.core.agent import Agent
 
     agent = Agent.load(str(model))
-    return [predicted_label(await agent.parse_message(t)) for t in texts]
+    return [await agent.parse_message(t) for t in texts]
 
 
 def latest_model(models_dir: Path = Path("models")) -> Path:
@@ -66,6 +74,13 @@ def latest_model(models_dir: Path = Path("models")) -> Path:
     return archives[-1]
 
 
+def quiet_structlog() -> None:
+    """Drop Rasa's structlog debug events, which include the message text."""
+    import structlog
+
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+
+
 def main(argv: List[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, help="model archive (default: newest)")
@@ -74,14 +89,16 @@ def main(argv: List[str] | None = None) -> int:
     parser.add_argument("--min-f1", type=float, default=0.0)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
+    quiet_structlog()
 
     examples = load_test_examples(args.data)
     gold = [label for _, label in examples]
-    predicted = asyncio.run(predict(args.model or latest_model(), [t for t, _ in examples]))
+    parses = asyncio.run(predict(args.model or latest_model(), [t for t, _ in examples]))
+    predicted = [predicted_label(p) for p in parses]
     result = score(gold, predicted)
     result["errors"] = [
-        {"text": t, "expected": g, "predicted": p}
-        for (t, g), p in zip(examples, predicted)
+        {"text": t, "expected": g, "predicted": p, "best_intent": runner_up(parse)}
+        for (t, g), p, parse in zip(examples, predicted, parses)
         if g != p
     ]
     result["examples"] = len(examples)
@@ -96,7 +113,11 @@ def main(argv: List[str] | None = None) -> int:
             f"  {row['f1-score']:.3f}  {int(row['support'])}"
         )
     for error in result["errors"]:
-        print(f"MISS {error['expected']} -> {error['predicted']}: {error['text']}")
+        best, confidence = error["best_intent"]
+        print(
+            f"MISS {error['expected']} -> {error['predicted']}"
+            f" (best {best} {confidence}): {error['text']}"
+        )
     print(
         f"held-out examples: {len(examples)}; accuracy {result['accuracy']:.3f}; "
         f"intent macro-F1 {result['macro_f1']:.3f}"

@@ -91,9 +91,27 @@ def test_dates_read_the_new_zealand_way():
 def test_answers_use_only_contact_numbers_from_the_fact_sheet():
     """Every phone number in an answer must appear in shared/mission/nz-facts.md."""
     facts = (ROOT.parent / "shared" / "mission" / "nz-facts.md").read_text(encoding="utf-8")
-    digits_in_facts = {re.sub(r"\D", "", m) for m in re.findall(r"[+\d][\d ]{2,}\d", facts)}
-    number = re.compile(r"(?<![\d,.$])(?:\+64[\d ]+\d|0[58]00[\d ]+\d|0508[\d ]+\d|1\d\d\d?|4334)(?![\d,])")
+    digits_in_facts = {re.sub(r"\D", "", m) for m in re.findall(r"\+?\d[\d ]*\d", facts)}
+    phone = re.compile(
+        r"\+64[\d ]+\d"  # international
+        r"|\b0(?:800|508)[ ]?\d{3}[ ]?\d{3}\b"  # free-phone
+        r"|\b(?:call|text|dial|on)\s+(\d{3,4})\b",  # short codes: 111, 105, 1737, 4334
+        re.IGNORECASE,
+    )
+    checked = 0
     for name, variants in domain_responses().items():
         for variant in variants:
-            for found in number.findall(variant.get("text", "")):
-                assert re.sub(r"\D", "", found) in digits_in_facts, (name, found)
+            for match in phone.finditer(variant.get("text", "")):
+                number = re.sub(r"\D", "", match.group(1) or match.group(0))
+                assert number in digits_in_facts, (name, match.group(0))
+                checked += 1
+    assert checked > 20, "expected the answers to give phone numbers"
+
+
+def test_citation_leaves_out_a_missing_page_date():
+    from actions.content import Source
+
+    dated = Source("k", "RNZ", "A report", "rnz.co.nz", "2 Oct 2025")
+    undated = Source("k", "Victim Support", "People trafficking", "victimsupport.org.nz", "n.d.")
+    assert dated.citation() == 'RNZ, "A report" (rnz.co.nz, 2 Oct 2025)'
+    assert undated.citation() == 'Victim Support, "People trafficking" (victimsupport.org.nz)'

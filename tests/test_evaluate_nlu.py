@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.evaluate_nlu import load_test_examples, predicted_label, score
+from bot.evaluate_nlu import load_test_examples, predicted_label, runner_up, score
 
 
 def test_predicted_label_reads_the_intent_name():
@@ -30,3 +30,15 @@ def test_held_out_file_loads_with_labels():
     examples = load_test_examples("tests/nlu/test_nlu.yml")
     assert len(examples) >= 8 * 20
     assert all(text and label for text, label in examples)
+
+
+def test_runner_up_looks_past_the_fallback():
+    parse = {
+        "intent": {"name": "nlu_fallback", "confidence": 0.5},
+        "intent_ranking": [
+            {"name": "nlu_fallback", "confidence": 0.5},
+            {"name": "greet", "confidence": 0.41},
+        ],
+    }
+    assert runner_up(parse) == ("greet", 0.41)
+    assert runner_up({}) == ("None", 0.0)
