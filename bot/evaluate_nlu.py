@@ -18,6 +18,8 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
+from bot.logs import quiet_structlog
+
 DEFAULT_TEST_DATA = Path("tests/nlu/test_nlu.yml")
 DEFAULT_OUT = Path("results/nlu_eval.json")
 
@@ -72,13 +74,6 @@ def latest_model(models_dir: Path = Path("models")) -> Path:
     if not archives:
         raise SystemExit("No trained model in models/: run `rasa train` first.")
     return archives[-1]
-
-
-def quiet_structlog() -> None:
-    """Drop Rasa's structlog debug events, which include the message text."""
-    import structlog
-
-    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
 
 
 def main(argv: List[str] | None = None) -> int:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Optional
+import re
+from pathlib import Path
+from typing import Any, Callable, Dict, Optional, Set
 
 import pytest
 from rasa_sdk import Tracker
@@ -36,3 +38,13 @@ def make_tracker() -> Callable[..., Tracker]:
         )
 
     return _make
+
+
+FACT_SHEET = Path(__file__).resolve().parents[2] / "shared" / "mission" / "nz-facts.md"
+
+
+@pytest.fixture(scope="session")
+def fact_sheet_numbers() -> Set[str]:
+    """The digits of every number written in shared/mission/nz-facts.md."""
+    facts = FACT_SHEET.read_text(encoding="utf-8")
+    return {re.sub(r"\D", "", m) for m in re.findall(r"\+?\d[\d ]*\d", facts)}

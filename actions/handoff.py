@@ -1,0 +1,46 @@
+"""Hand-offs: choose the right contact from the directory and fill its slots."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.contacts import Contact, load_contacts
+
+
+def police_contact_key(wants_anonymous: bool) -> str:
+    """Crimestoppers for someone who wants to stay anonymous, else Police 105.
+
+    Danger now never reaches here: it is answered with 111 by a rule, before
+    the hand-off form starts.
+    """
+    return "crimestoppers" if wants_anonymous else "police_105"
+
+
+def contact_slots(contact: Contact) -> List[Dict[Text, Any]]:
+    """Slot events that the hand-off responses read."""
+    return [
+        SlotSet("handoff_phone", contact.phone),
+        SlotSet("handoff_tel", contact.tel_uri()),
+        SlotSet("handoff_web", contact.web),
+    ]
+
+
+class ActionHandoffPolice(Action):
+    """Pick Police 105 or Crimestoppers and fill the slots of utter_handoff_police."""
+
+    def name(self) -> Text:
+        return "action_handoff_police"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
+    ) -> List[Dict[Text, Any]]:
+        key = police_contact_key(bool(tracker.get_slot("wants_anonymous")))
+        contact = load_contacts()[key]
+        return [SlotSet("police_contact", key), *contact_slots(contact)]

@@ -1,0 +1,18 @@
+"""Only a form's own questions may be reported as unused by the validator."""
+
+from bot.check_validation import form_slots, unexpected_warnings
+
+LOG = [
+    "io.py:100: UserWarning: The utterance 'utter_ask_wants_anonymous' is not used in any story or rule.",
+    "io.py:100: UserWarning: The utterance 'utter_ask_made_up' is not used in any story or rule.",
+    "io.py:100: UserWarning: The intent 'greet' is not used in any story or rule.",
+    "INFO rasa.validator - Validating intents...",
+]
+
+
+def test_a_form_question_is_allowed_and_everything_else_fails():
+    assert unexpected_warnings(LOG, {"wants_anonymous"}) == [LOG[1].strip(), LOG[2].strip()]
+
+
+def test_form_slots_come_from_the_domain():
+    assert "wants_anonymous" in form_slots()

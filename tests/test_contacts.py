@@ -1,0 +1,124 @@
+"""Schema checks for the contacts directory, and how contacts are chosen."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+import pytest
+
+from actions.contacts import choose, load_contacts, parse_contacts
+from actions.content import ContentError, load_content
+
+VALID = {
+    "contacts": {
+        "c": {
+            "name": "Crimestoppers",
+            "helps_with": ["report_anonymous"],
+            "for": ["public"],
+            "phone": "0800 555 111",
+            "hours": "Any time.",
+            "anonymous": True,
+            "interpreters": "unknown",
+            "regions": "all",
+            "source": "s",
+            "reviewed": dt.date(2026, 11, 28),
+        }
+    }
+}
+
+
+def broken(**changes):
+    raw = copy.deepcopy(VALID)
+    for field, value in changes.items():
+        if value is None:
+            raw["contacts"]["c"].pop(field)
+        else:
+            raw["contacts"]["c"][field] = value
+    return raw
+
+
+def test_the_valid_example_parses():
+    assert parse_contacts(VALID, ["s"])["c"].phone == "0800 555 111"
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"phone": "0800 555 11"}, "malformed phone"),
+        ({"phone": "555 1111"}, "malformed phone"),
+        ({"phone": "+1 202 555 0100"}, "malformed phone"),
+        ({"phone": "0800555111"}, "malformed phone"),
+        ({"text": "43a4"}, "malformed text"),
+        ({"web": "http://insecure.example.nz"}, "malformed web"),
+        ({"source": None}, "no source"),
+        ({"source": "nowhere"}, "unknown source"),
+        ({"reviewed": None}, "no review date"),
+        ({"reviewed": "soon"}, "no review date"),
+        ({"helps_with": ["magic"]}, "unknown needs"),
+        ({"for": ["robots"]}, "unknown askers"),
+        ({"anonymous": "maybe"}, "anonymous"),
+        ({"interpreters": "sometimes"}, "interpreters"),
+        ({"name": None}, "no name"),
+    ],
+)
+def test_schema_rejects_bad_entries(changes, message):
+    with pytest.raises(ContentError, match=message):
+        parse_contacts(broken(**changes), ["s"])
+
+
+def test_directory_loads_and_is_reviewed_within_the_interval():
+    contacts = load_contacts()
+    content = load_content()
+    limit = dt.timedelta(days=content.review_every_days)
+    today = dt.date.today()
+    assert len(contacts) >= 10
+    for contact in contacts.values():
+        assert contact.reviewed <= today, contact.key
+        assert today - contact.reviewed <= limit, f"re-check {contact.key}"
+
+
+def test_every_number_in_the_directory_is_in_the_fact_sheet(fact_sheet_numbers):
+    checked = 0
+    for contact in load_contacts().values():
+        for number in (contact.phone, contact.phone_overseas, contact.text):
+            if number:
+                assert re.sub(r"\D", "", number) in fact_sheet_numbers, (contact.key, number)
+                checked += 1
+    assert checked >= 12
+
+
+def test_uncertain_numbers_stay_out():
+    numbers = {c.phone for c in load_contacts().values()}
+    assert "0508 744 633" not in numbers  # Shine: hours conflict in the fact sheet
+    assert "0800 200 008" not in numbers  # probable typo on Victim Support's page
+
+
+@pytest.mark.parametrize(
+    "phone, uri",
+    [("111", "tel:111"), ("1737", "tel:1737"), ("0800 555 111", "tel:+64800555111")],
+)
+def test_tel_links(phone, uri):
+    contact = parse_contacts(broken(phone=phone), ["s"])["c"]
+    assert contact.tel_uri() == uri
+
+
+@pytest.mark.parametrize(
+    "need, asker, expected_first",
+    [
+        ("danger_now", None, "police_111"),
+        ("report_anonymous", "public", "crimestoppers"),
+        ("report_police", "worker_witness", "police_105"),
+        ("employment", "victim", "employment_nz"),
+        ("visa", "victim", "immigration_nz"),
+        ("sexual_exploitation", "victim", "victim_support"),
+        ("someone_to_talk_to", "victim", "victim_support"),
+        ("someone_to_talk_to", "public", "need_to_talk"),
+        ("legal", "victim", "community_law"),
+        ("interpreter", "public", "need_to_talk"),
+    ],
+)
+def test_choose_by_need_and_asker(need, asker, expected_first):
+    chosen = choose(need, asker)
+    assert chosen and chosen[0].key == expected_first
+    assert all(need in c.helps_with for c in chosen)
