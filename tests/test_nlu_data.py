@@ -90,15 +90,38 @@ def test_held_out_set_lives_outside_the_training_folder():
     assert ROOT / "data" not in TEST_FILE.parents
 
 
-def test_every_button_payload_is_a_training_example(train):
-    """Buttons send plain text through NLU, so each must be understood exactly."""
-    seen = {normalise(t) for texts in train.values() for t in texts}
-    payloads = set()
+def free_text_questions() -> set:
+    """Questions whose answers fill a slot as typed (from_text), not by intent."""
+    slots = {}
     for path in DOMAIN_FILES:
-        for variants in (yaml.safe_load(path.read_text()).get("responses") or {}).values():
+        slots.update(yaml.safe_load(path.read_text()).get("slots") or {})
+    return {
+        f"utter_ask_{name}"
+        for name, slot in slots.items()
+        if any(m.get("type") == "from_text" for m in slot.get("mappings", []))
+    }
+
+
+def test_every_button_payload_is_a_training_example(train):
+    """Buttons send plain text through NLU, so each must be understood exactly.
+
+    Answers to free-text questions are read by the form, not the classifier;
+    they only must not look like danger or an exit word to the safety net.
+    """
+    from bot.nlu.safety import classify_text
+
+    seen = {normalise(t) for texts in train.values() for t in texts}
+    free_text = free_text_questions()
+    payloads, answers = set(), set()
+    for path in DOMAIN_FILES:
+        for name, variants in (yaml.safe_load(path.read_text()).get("responses") or {}).items():
             for variant in variants:
-                payloads.update(b["payload"] for b in variant.get("buttons", []))
-    assert payloads, "expected topic buttons in the domain"
-    for payload in payloads:
+                found = {b["payload"] for b in variant.get("buttons", [])}
+                (answers if name in free_text else payloads).update(found)
+    assert payloads and answers, "expected topic buttons and form answer buttons"
+    for payload in payloads | answers:
         assert not payload.startswith("/"), payload
+    for payload in payloads:
         assert normalise(payload) in seen, payload
+    for answer in answers:
+        assert classify_text(answer) is None, answer

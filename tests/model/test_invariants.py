@@ -21,8 +21,13 @@ ROOT = Path(__file__).resolve().parents[2]
 # A new form must be added here: test_every_form_is_covered fails otherwise.
 FORM_ENTRY: Dict[str, List[str]] = {
     "police_handoff_form": ["I want to report something I saw", "no, not right now"],
+    "support_form": ["Where can I get help?", "Yes, find the right service"],
 }
-SLOT_ANSWERS: Dict[str, str] = {"wants_anonymous": "yes"}
+SLOT_ANSWERS: Dict[str, str] = {
+    "wants_anonymous": "yes",
+    "support_need": "Work or pay problems",
+    "support_asker": "Me",
+}
 
 DANGER = [
     "help me now",
@@ -131,3 +136,56 @@ async def test_police_hand_off_picks_the_contact(conversation, answer, contact, 
     assert tracker.get_slot("police_contact") == contact
     assert number in first_text(reply)
     assert "not punish" in first_text(reply)
+
+
+@pytest.mark.parametrize(
+    "need, asker, expected",
+    [
+        ("Work or pay problems", "Me", "0800 200 088"),
+        ("Sexual abuse or exploitation", "A friend or family member", "0800 842 846"),
+        ("An interpreter", "Other, just asking", "1737"),
+    ],
+)
+async def test_support_hand_off_gives_fitting_services(conversation, need, asker, expected):
+    await enter_form(conversation, "support_form", 0)
+    await conversation.say(need)
+    reply = await conversation.say(asker)
+    text = first_text(reply)
+    assert expected in text and "111" in text
+    assert (await conversation.tracker()).active_loop_name is None
+
+
+async def test_support_hand_off_names_the_region_without_inventing_local_services(conversation):
+    await conversation.say("I live in Christchurch, where can I get help?")
+    await conversation.say("yes")
+    await conversation.say("A lawyer or legal advice")
+    text = first_text(await conversation.say("my friend"))
+    assert "Canterbury" in text and "do not have a list of local services" in text
+    assert "communitylaw.org.nz" in text
+
+
+async def test_an_unclear_answer_is_asked_again(conversation):
+    await enter_form(conversation, "support_form", 0)
+    await conversation.say("purple elephant")
+    tracker = await conversation.tracker()
+    assert tracker.active_loop_name == "support_form"
+    assert tracker.get_slot("requested_slot") == "support_need"
+
+
+def form_answer_buttons():
+    for path in sorted((ROOT / "domain").glob("*.yml")):
+        responses = (yaml.safe_load(path.read_text()) or {}).get("responses") or {}
+        for form, slots in domain_forms().items():
+            for step, slot in enumerate(slots):
+                for variant in responses.get(f"utter_ask_{slot}", []):
+                    for button in variant.get("buttons", []):
+                        yield form, step, button["payload"]
+
+
+@pytest.mark.parametrize("form, step, payload", list(form_answer_buttons()))
+async def test_every_answer_button_moves_the_form_on(conversation, form, step, payload):
+    await enter_form(conversation, form, step)
+    await conversation.say(payload)
+    tracker = await conversation.tracker()
+    slot = domain_forms()[form][step]
+    assert tracker.get_slot(slot) is not None, (slot, payload)
