@@ -1,4 +1,4 @@
-"""Fail on any warning in a `rasa data validate` log, with one known exception.
+"""Fail on any warning or error in a `rasa data validate` log, with one known exception.
 
 Rasa 3.6's validator reports a form's questions (`utter_ask_<slot>`, which
 the form itself sends) as "not used in any story or rule". Those lines are
@@ -34,6 +34,9 @@ def unexpected_warnings(log_lines: Iterable[str], allowed_slots: Set[str]) -> Li
     """The warning lines that are not a form's own question."""
     found = []
     for line in log_lines:
+        if any(mark in line for mark in ("ERROR", "Exception", "yamlchecker")):
+            found.append(line.strip())
+            continue
         if "UserWarning" not in line:
             continue
         match = FORM_QUESTION.search(line)

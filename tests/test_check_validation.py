@@ -16,3 +16,8 @@ def test_a_form_question_is_allowed_and_everything_else_fails():
 
 def test_form_slots_come_from_the_domain():
     assert "wants_anonymous" in form_slots()
+
+
+def test_yaml_errors_fail():
+    line = "You can use https://yamlchecker.com/ to validate the YAML syntax of your file."
+    assert unexpected_warnings([line], set()) == [line]

@@ -22,11 +22,13 @@ ROOT = Path(__file__).resolve().parents[2]
 FORM_ENTRY: Dict[str, List[str]] = {
     "police_handoff_form": ["I want to report something I saw", "no, not right now"],
     "support_form": ["Where can I get help?", "Yes, find the right service"],
+    "self_check_form": ["What are the warning signs of trafficking?", "Yes, check a situation"],
 }
 SLOT_ANSWERS: Dict[str, str] = {
     "wants_anonymous": "yes",
     "support_need": "Work or pay problems",
     "support_asker": "Me",
+    **{f"sc_{q}": "No" for q in ("passport", "locked_in", "permission", "time_off", "pay", "debt", "threats")},
 }
 
 DANGER = [
@@ -38,7 +40,10 @@ DANGER = [
     "a child is in danger",
     "sos",
 ]
-EXIT = sorted(load_terms().exit)
+# Every exit word is checked against the safety net in tests/test_safety.py;
+# here a representative set is tried at every step of every form.
+EXIT = ["stop", "exit", "cancel", "quit this", "never mind", "STOP!"]
+assert all(word.lower().strip("!") in load_terms().exit for word in EXIT)
 
 
 def domain_forms() -> Dict[str, List[str]]:
@@ -189,3 +194,16 @@ async def test_every_answer_button_moves_the_form_on(conversation, form, step, p
     tracker = await conversation.tracker()
     slot = domain_forms()[form][step]
     assert tracker.get_slot(slot) is not None, (slot, payload)
+
+
+async def test_self_check_lists_the_signs_then_offers_help(conversation):
+    await enter_form(conversation, "self_check_form", 0)
+    answers = ["Yes", "No", "Skip this question", "No", "yes", "No", "not sure"]
+    for answer in answers[:-1]:
+        await conversation.say(answer)
+    reply = await conversation.say(answers[-1])
+    text = first_text(reply)
+    assert text.startswith("If anyone is in danger now, call 111")
+    assert "passport" in text and "paid very little" in text and "debt" not in text
+    assert any("find the services" in m.get("text", "") for m in reply)
+    assert (await conversation.tracker()).active_loop_name is None
