@@ -2,8 +2,8 @@
 # Set up and run every test: data validation, pytest, training, the held-out
 # NLU evaluation (fails below MIN_F1), the end-to-end conversation tests and
 # the model tests (safety invariants against the trained model and actions).
-# The quality target is macro-F1 >= 0.95; the gate sits at 0.94 because
-# TensorFlow training on CPU is not bit-for-bit repeatable (about +-0.005).
+# The quality target is macro-F1 >= 0.95 (not reached yet, see README); the
+# gate at 0.94 catches a real drop.
 # Exits non-zero if any stage fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."
