@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, FrozenSet, Iterable, List, Optional, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Optional
 
 import yaml
 
@@ -151,8 +151,3 @@ def choose(
         fitting = [c for c in found if asker in c.asked_by]
         found = fitting or found
     return found
-
-
-def regional(contacts: Iterable[Contact]) -> Tuple[Contact, ...]:
-    """The contacts that serve only some regions (none in the directory today)."""
-    return tuple(c for c in contacts if c.regions != "all")
