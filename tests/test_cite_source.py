@@ -44,3 +44,11 @@ async def test_unknown_topic_clears_the_slots_instead_of_citing_a_wrong_source(
     events = await ActionCiteSource().run(dispatcher, make_tracker("faq_unknown"), {})
     assert events == [SlotSet("source_citation", None), SlotSet("source_reviewed", None)]
     assert dispatcher.messages == []
+
+
+async def test_logs_never_contain_what_the_person_typed(dispatcher, make_tracker, caplog):
+    caplog.set_level("DEBUG")
+    tracker = make_tracker("faq_unknown", text="my name is Sione and I live at 12 Queen St")
+    await ActionCiteSource().run(dispatcher, tracker, {})
+    assert caplog.records, "expected the missing topic to be logged"
+    assert all("Sione" not in r.getMessage() and "Queen" not in r.getMessage() for r in caplog.records)
