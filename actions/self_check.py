@@ -6,7 +6,6 @@ beyond the conversation's own slots.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
@@ -17,6 +16,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.content import CONTENT_DIR
+from actions.phrases import mentions, words_of
 
 SELF_CHECK_FILE = CONTENT_DIR / "self_check.yml"
 ANSWERS = ("yes", "no", "skipped")
@@ -41,8 +41,9 @@ def read_answer(text: Optional[str]) -> Optional[str]:
     """
     if not text:
         return None
-    words = " " + " ".join(re.sub(r"[^\w\s'āēīōū]", " ", text.lower()).split()) + " "
-    said = {key for key in ANSWERS for a in load_self_check()["answers"][key] if f" {a} " in words}
+    words = words_of(text)
+    answers = load_self_check()["answers"]
+    said = {key for key in ANSWERS if mentions(words, answers[key])}
     if "skipped" in said:
         return "skipped"
     return said.pop() if len(said) == 1 else None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Text
@@ -14,14 +13,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.contacts import Contact, choose
 from actions.content import CONTENT_DIR
+from actions.phrases import mentions, words_of
 
 OPTIONS_FILE = CONTENT_DIR / "support_options.yml"
 PLACES_FILE = CONTENT_DIR / "places.yml"
 MAX_CONTACTS = 4
-
-
-def _words(text: str) -> str:
-    return " " + " ".join(re.sub(r"[^\w\s'-]", " ", text.lower()).split()) + " "
 
 
 @lru_cache(maxsize=None)
@@ -44,9 +40,9 @@ def match_option(text: Optional[str], options: Dict[str, List[str]]) -> Optional
     """The first option (in priority order) one of whose answers the text contains."""
     if not text:
         return None
-    words = _words(text)
+    words = words_of(text)
     for key, answers in options.items():
-        if any(f" {answer} " in words for answer in answers):
+        if mentions(words, answers):
             return key
     return None
 
@@ -57,9 +53,9 @@ def find_region(texts: Iterable[Optional[str]]) -> Optional[str]:
     for text in texts:
         if not text:
             continue
-        words = _words(text)
+        words = words_of(text)
         for place in sorted(places, key=len, reverse=True):
-            if f" {place} " in words:
+            if mentions(words, [place]):
                 return places[place]
     return None
 

@@ -36,8 +36,9 @@ class SafeLogisticRegressionClassifier(RasaLogisticRegressionClassifier):
         readable = [m for m in messages if has_features(m)]
         if readable:
             super().process(readable)
+        classified = {id(m) for m in readable}
         for message in messages:
-            if not has_features(message):
+            if id(message) not in classified:
                 message.set(
                     INTENT,
                     {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0},

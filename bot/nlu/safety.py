@@ -132,9 +132,9 @@ class InputGuard(GraphComponent):
         for message in messages:
             raw = message.get(TEXT) or ""
             # Look for danger in the whole message, even past max_chars.
-            verdict = classify_text(clean_text(raw, len(raw) + 1), self._terms)
-            message.set(TEXT, clean_text(raw, self._max_chars))
-            message.set(VERDICT, verdict)
+            cleaned = clean_text(raw, len(raw) + 1)
+            message.set(VERDICT, classify_text(cleaned, self._terms))
+            message.set(TEXT, cleaned[: self._max_chars].strip())
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
