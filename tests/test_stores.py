@@ -1,0 +1,105 @@
+"""The private tracker store: no message text, no past free-text slot values,
+no idle conversations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rasa.core.tracker_store import TrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import read_endpoint_config
+
+from bot.stores import PrivateTrackerStore, free_text_slots, redact_events
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load(str(ROOT / "domain"))
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def conversation(domain: Domain, sender: str = "s1") -> DialogueStateTracker:
+    tracker = DialogueStateTracker(sender, domain.slots)
+    for event in [
+        ActionExecuted("action_listen"),
+        UserUttered("my boss took my passport", {"name": "report_something", "confidence": 1.0},
+                    parse_data={"text": "my boss took my passport",
+                                "intent": {"name": "report_something", "confidence": 1.0},
+                                "entities": []}),
+        SlotSet("report_what", "my boss took my passport"),
+        BotUttered("Here is what you told me: my boss took my passport"),
+        SlotSet("report_where", "Hastings"),
+        SlotSet("report_what", None),  # forgotten by action_forget_report
+        SlotSet("referral_enabled", True),
+        SlotSet("referral_enabled", False),
+    ]:
+        tracker.update(event)
+    return tracker
+
+
+def test_endpoints_use_the_private_store(domain):
+    store = TrackerStore.create(read_endpoint_config(str(ROOT / "endpoints.yml"), "tracker_store"),
+                                domain)
+    assert isinstance(store, PrivateTrackerStore)
+    assert store.max_idle == 60 * 60
+
+
+def test_only_free_text_slots_lose_their_history(domain):
+    private = free_text_slots(domain)
+    assert {"report_what", "referral_contact_way", "support_need", "sc_passport"} <= private
+    assert "referral_enabled" not in private  # steers the conversation
+    assert "requested_slot" not in private  # Rasa's own
+
+
+async def test_saved_conversation_holds_no_words_and_no_past_values(domain):
+    store = PrivateTrackerStore(domain)
+    await store.save(conversation(domain))
+    raw = store.store["s1"]
+    assert "passport" not in raw
+    tracker = await store.retrieve("s1")
+    assert tracker.get_slot("report_what") is None
+    assert tracker.get_slot("report_where") == "Hastings"  # current values stay
+    assert tracker.get_slot("referral_enabled") is False
+    assert tracker.latest_message.intent["name"] == "report_something"  # the policies' view stays
+    enabled = [e.value for e in tracker.events if isinstance(e, SlotSet) and e.key == "referral_enabled"]
+    assert enabled == [True, False]  # slots that steer the conversation keep their history
+
+
+def test_redaction_does_not_change_the_input():
+    events = [{"event": "user", "text": "hello", "parse_data": {"text": "hello"}},
+              {"event": "slot", "name": "report_who", "value": "the owner"}]
+    redacted = redact_events(events, {"report_who"}, {"report_who": None})
+    assert redacted[0]["text"] is None and redacted[0]["parse_data"]["text"] is None
+    assert redacted[1]["value"] is None
+    assert events[0]["text"] == "hello" and events[1]["value"] == "the owner"
+
+
+async def test_idle_conversations_are_deleted(domain):
+    clock = Clock()
+    store = PrivateTrackerStore(domain, max_idle_minutes=60, clock=clock)
+    await store.save(conversation(domain, "old"))
+    clock.now += 30 * 60
+    await store.save(conversation(domain, "recent"))
+    clock.now += 31 * 60
+    assert await store.retrieve("old") is None
+    assert await store.retrieve("recent") is not None
+    assert list(await store.keys()) == ["recent"]
+
+
+async def test_delete_forgets_a_conversation(domain):
+    store = PrivateTrackerStore(domain)
+    await store.save(conversation(domain))
+    await store.delete("s1")
+    assert await store.retrieve("s1") is None
