@@ -48,3 +48,13 @@ def fact_sheet_numbers() -> Set[str]:
     """The digits of every number written in shared/mission/nz-facts.md."""
     facts = FACT_SHEET.read_text(encoding="utf-8")
     return {re.sub(r"\D", "", m) for m in re.findall(r"\+?\d[\d ]*\d", facts)}
+
+
+@pytest.fixture
+def receiver():
+    """A referral receiver that is running."""
+    from referral_receiver import SECRET, Receiver
+
+    running = Receiver(SECRET).start()
+    yield running
+    running.stop()
