@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up, train if the data changed, and run the assistant:
-# the action server (port 5055) and the Rasa server with its REST channel (5005).
-# Ctrl-C stops both.
+# the action server (port 5055), the Rasa server with its REST channel (5005)
+# and, when REFERRAL_URL and REFERRAL_SECRET are set, the referral delivery
+# worker (actions/delivery.py). Ctrl-C stops them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,6 +28,13 @@ pids+=($!)
 rasa run --model models --endpoints endpoints.yml --credentials credentials.yml \
   --port "$RASA_PORT" &
 pids+=($!)
+if [ -n "${REFERRAL_URL:-}" ] && [ -n "${REFERRAL_SECRET:-}" ]; then
+  python -m actions.delivery &
+  pids+=($!)
+  referral="on: referrals go to $REFERRAL_URL (outbox ${REFERRAL_OUTBOX:-var/referral-outbox.db})"
+else
+  referral="off (set REFERRAL_URL and REFERRAL_SECRET to turn it on; see README)"
+fi
 
 for _ in $(seq 1 120); do
   if curl -fs "http://localhost:$RASA_PORT/" >/dev/null 2>&1; then break; fi
@@ -40,6 +48,7 @@ The assistant is running. Talk to it:
   * over HTTP (Rasa REST channel):
       curl -s -XPOST http://localhost:$RASA_PORT/webhooks/rest/webhook \\
         -H 'Content-Type: application/json' -d '{"sender":"demo","message":"kia ora"}'
-Press Ctrl-C to stop both servers.
+Referral (warm hand-off) is $referral.
+Press Ctrl-C to stop everything.
 MSG
 wait -n "${pids[@]}"

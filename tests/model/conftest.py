@@ -6,17 +6,13 @@ not skip, when there is no trained model.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 import uuid
 from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
+from referral_receiver import SECRET, Receiver
+from servers import start_action_server, stop
 
 from bot.logs import quiet_structlog
 
@@ -24,50 +20,60 @@ ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "nz-trafficking-help.tar.gz"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def action_server_url():
-    """A real action server on a free local port, stopped after the tests."""
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{url}/health", timeout=1)
-                break
-            except OSError:
-                if process.poll() is not None:
-                    raise RuntimeError("the action server stopped while starting")
-                time.sleep(0.5)
-        else:
-            raise RuntimeError("the action server did not start")
-        yield f"{url}/webhook"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-@pytest.fixture(scope="session")
-def agent(action_server_url):
+def load_agent(action_server: str):
+    """The trained model with our tracker store (endpoints.yml) and this action server."""
     from rasa.core.agent import Agent
-    from rasa.utils.endpoints import EndpointConfig
+    from rasa.core.tracker_store import TrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.utils.endpoints import EndpointConfig, read_endpoint_config
 
     assert MODEL.is_file(), "train first: scripts/train.sh"
     quiet_structlog()
-    return Agent.load(str(MODEL), action_endpoint=EndpointConfig(action_server_url))
+    store = TrackerStore.create(
+        read_endpoint_config(str(ROOT / "endpoints.yml"), "tracker_store"),
+        Domain.load(str(ROOT / "domain")),
+    )
+    return Agent.load(
+        str(MODEL), tracker_store=store, action_endpoint=EndpointConfig(f"{action_server}/webhook")
+    )
+
+
+@pytest.fixture(scope="session")
+def referral_receiver():
+    """The partner's endpoint for referrals, running for the whole session."""
+    receiver = Receiver(SECRET).start()
+    yield receiver
+    receiver.stop()
+
+
+@pytest.fixture(scope="session")
+def referral_outbox(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("referral") / "outbox.db"
+
+
+@pytest.fixture(scope="session")
+def agent(referral_receiver, referral_outbox):
+    """The assistant with referral on, sending to the session's receiver."""
+    process, url = start_action_server({
+        "REFERRAL_URL": referral_receiver.url,
+        "REFERRAL_SECRET": SECRET,
+        "REFERRAL_PARTNER": "Test Support Service",
+        "REFERRAL_OUTBOX": str(referral_outbox),
+    })
+    try:
+        yield load_agent(url)
+    finally:
+        stop(process)
+
+
+@pytest.fixture(scope="session")
+def agent_without_referral():
+    """The assistant as it runs with no referral endpoint configured."""
+    process, url = start_action_server({"REFERRAL_URL": "", "REFERRAL_SECRET": ""})
+    try:
+        yield load_agent(url)
+    finally:
+        stop(process)
 
 
 class Conversation:
@@ -83,7 +89,18 @@ class Conversation:
     async def tracker(self):
         return await self.agent.tracker_store.retrieve(self.sender)
 
+    def stored(self) -> str:
+        """The conversation exactly as the tracker store keeps it."""
+        store = self.agent.tracker_store
+        store = getattr(store, "_tracker_store", store)  # inside Rasa's FailSafeTrackerStore
+        return store.store[self.sender]
+
 
 @pytest.fixture
 def conversation(agent) -> Conversation:
     return Conversation(agent)
+
+
+@pytest.fixture
+def conversation_without_referral(agent_without_referral) -> Conversation:
+    return Conversation(agent_without_referral)
