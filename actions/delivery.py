@@ -58,8 +58,9 @@ def verify_signature(
     now = time.time() if now is None else now
     if abs(now - timestamp) > SIGNATURE_TOLERANCE:
         return False
-    expected = sign(secret, timestamp, body)
-    return hmac.compare_digest(expected, headers.get("X-Referral-Signature", ""))
+    expected = sign(secret, timestamp, body).encode()
+    given = str(headers.get("X-Referral-Signature", "")).encode("utf-8", "replace")
+    return hmac.compare_digest(expected, given)
 
 
 def backoff(attempt: int) -> float:

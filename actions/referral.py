@@ -101,11 +101,10 @@ async def send(tracker: Tracker) -> str:
         return "off"
     if not settings.enabled:
         return "off"
-    outbox_error = (sqlite3.Error, OSError)
     try:
         outbox = await asyncio.to_thread(Outbox, settings.outbox)
         key = await asyncio.to_thread(outbox.add, referral_body(tracker))
-    except outbox_error:
+    except (sqlite3.Error, OSError):
         logger.exception("Could not write the referral outbox.")
         return "error"
     try:

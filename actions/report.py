@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.config import ConfigError, referral_settings
 from actions.content import CONTENT_DIR
+from actions.forms import add_slot_validators
 from actions.self_check import read_answer
 
 logger = logging.getLogger(__name__)
@@ -83,16 +84,11 @@ class ValidateReportForm(FormValidationAction):
         return "validate_report_form"
 
 
-def _answer_validator(slot: str):
-    def validate(self, slot_value, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return {slot: clean_answer(slot_value, load_report()["max_answer_chars"])}
-
-    validate.__name__ = f"validate_{slot}"
-    return validate
-
-
-for _slot in load_report()["fields"]:
-    setattr(ValidateReportForm, f"validate_{_slot}", _answer_validator(_slot))
+add_slot_validators(
+    ValidateReportForm,
+    load_report()["fields"],
+    lambda answer: clean_answer(answer, load_report()["max_answer_chars"]),
+)
 
 
 class ActionReportSummary(Action):

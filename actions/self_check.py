@@ -16,6 +16,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.content import CONTENT_DIR
+from actions.forms import add_slot_validators
 from actions.phrases import mentions, words_of
 
 SELF_CHECK_FILE = CONTENT_DIR / "self_check.yml"
@@ -65,16 +66,7 @@ class ValidateSelfCheckForm(FormValidationAction):
         return "validate_self_check_form"
 
 
-def _answer_validator(slot: str):
-    def validate(self, slot_value, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return {slot: read_answer(slot_value)}
-
-    validate.__name__ = f"validate_{slot}"
-    return validate
-
-
-for _slot in load_self_check()["questions"]:
-    setattr(ValidateSelfCheckForm, f"validate_{_slot}", _answer_validator(_slot))
+add_slot_validators(ValidateSelfCheckForm, load_self_check()["questions"], read_answer)
 
 
 class ActionSelfCheckSummary(Action):

@@ -87,6 +87,8 @@ def test_signature_verifies_and_rejects_tampering():
     assert not verify_signature(SECRET, signed_headers(body, now - 301), body, now)
     assert not verify_signature(SECRET, {}, body, now)
     assert not verify_signature(SECRET, {"X-Referral-Timestamp": "x"}, body, now)
+    odd = {"X-Referral-Timestamp": str(now), "X-Referral-Signature": "sha256=ü"}
+    assert not verify_signature(SECRET, odd, body, now)
 
 
 def test_backoff_doubles_with_jitter_and_a_cap():
@@ -269,6 +271,18 @@ def test_referral_body_holds_only_what_was_approved(make_tracker):
 ])
 def test_a_contact_needs_a_number_or_an_email(text, usable):
     assert (usable_contact(text) is not None) == usable
+
+
+async def test_an_outbox_that_cannot_be_written_is_reported_not_confirmed(
+    tmp_path, make_tracker, monkeypatch, receiver
+):
+    from actions.referral import send
+
+    monkeypatch.setenv("REFERRAL_URL", receiver.url)
+    monkeypatch.setenv("REFERRAL_SECRET", SECRET)
+    monkeypatch.setenv("REFERRAL_OUTBOX", str(tmp_path))  # a folder, not a file
+    assert await send(make_tracker(None, report_summary="x")) == "error"
+    assert receiver.requests == []
 
 
 # --- an action server killed between the outbox write and delivery ----------------

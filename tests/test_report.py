@@ -47,9 +47,12 @@ def test_summary_has_every_field_in_order_and_marks_skipped_ones():
     ]
 
 
-def test_every_report_field_has_a_validator_and_is_forgotten():
+def test_every_report_field_has_a_validator_and_is_forgotten(dispatcher, make_tracker):
+    form = ValidateReportForm()
     for slot in load_report()["fields"]:
-        assert hasattr(ValidateReportForm, f"validate_{slot}")
+        validate = getattr(form, f"validate_{slot}")
+        assert validate("  the  owner ", dispatcher, make_tracker(None), {}) == {slot: "the owner"}
+        assert validate("skip", dispatcher, make_tracker(None), {}) == {slot: "skipped"}
         assert slot in SENSITIVE_SLOTS
 
 
