@@ -8,6 +8,8 @@
 * No past slot values: a slot that does not steer the conversation (free
   text such as the report helper's answers) keeps only its current value;
   when an action clears it, nothing of it is left.
+* Nothing from before a restart: the "forget me" command ends in
+  action_restart, and everything before it is dropped.
 * Conversations idle for longer than the session expiry (60 minutes) are
   deleted, and `delete` forgets one conversation at once.
 
@@ -22,7 +24,7 @@ import time
 from typing import Any, Callable, Dict, Iterable, List, Optional, Set, Text
 
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import InMemoryTrackerStore
+from rasa.core.tracker_store import InMemoryTrackerStore, TrackerStore
 from rasa.shared.core.constants import DEFAULT_SLOT_NAMES
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -42,6 +44,14 @@ def free_text_slots(domain: Domain) -> Set[str]:
         for slot in domain.slots
         if not slot.influence_conversation and slot.name not in DEFAULT_SLOT_NAMES
     }
+
+
+def since_last_restart(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """The events from the last restart on (all of them if there was none)."""
+    for index in range(len(events) - 1, -1, -1):
+        if events[index].get("event") == "restart":
+            return events[index:]
+    return events
 
 
 def redact_events(
@@ -99,7 +109,7 @@ class PrivateTrackerStore(InMemoryTrackerStore):
         dialogue = tracker.as_dialogue().as_dict()
         current = {name: slot.value for name, slot in tracker.slots.items()}
         dialogue["events"] = redact_events(
-            dialogue["events"], free_text_slots(self.domain), current
+            since_last_restart(dialogue["events"]), free_text_slots(self.domain), current
         )
         self.store[tracker.sender_id] = json.dumps(dialogue)
         self.last_active[tracker.sender_id] = self.clock()
@@ -117,6 +127,19 @@ class PrivateTrackerStore(InMemoryTrackerStore):
         return list(self.store.keys())
 
     async def delete(self, sender_id: Text) -> None:
-        """Forget one conversation now (the "forget me" command)."""
+        """Forget one conversation now (the web chat's "clear this conversation")."""
         self.store.pop(sender_id, None)
         self.last_active.pop(sender_id, None)
+
+
+async def forget_conversation(tracker_store: TrackerStore, sender_id: Text) -> None:
+    """Delete a conversation from the store, whichever store it is.
+
+    Rasa wraps the configured store (FailSafeTrackerStore); stores without a
+    `delete` get an empty conversation saved over the old one.
+    """
+    store = getattr(tracker_store, "_tracker_store", tracker_store)
+    if isinstance(store, PrivateTrackerStore):
+        await store.delete(sender_id)
+        return
+    await tracker_store.save(DialogueStateTracker(sender_id, tracker_store.domain.slots))

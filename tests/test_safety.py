@@ -12,6 +12,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.safety import (
     EMERGENCY,
+    FORGET,
     NO_WORDS,
     NON_ENGLISH,
     STOP,
@@ -107,6 +108,24 @@ def test_exit_words_only_as_the_whole_message(text):
 
 def test_every_listed_exit_word_stops():
     assert all(verdict(word) == STOP for word in load_terms().exit)
+
+
+@pytest.mark.parametrize("text", ["forget me", "Forget me!", "delete this conversation",
+                                  "Clear this conversation.", "DELETE MY CHAT"])
+def test_forget_me_command(text):
+    assert verdict(text) == FORGET
+
+
+@pytest.mark.parametrize("text", ["how do i forget what happened", "can you delete my visa",
+                                  "forget me, he is here"])
+def test_forget_me_only_as_the_whole_message_and_never_over_danger(text):
+    assert verdict(text) != FORGET
+
+
+def test_every_listed_forget_command_forgets_and_none_is_an_exit_word():
+    terms = load_terms()
+    assert not terms.forget & terms.exit
+    assert all(verdict(words) == FORGET for words in terms.forget)
 
 
 @pytest.mark.parametrize("text", ["", "   ", "😢😢", "🙏", "...", "123456"])

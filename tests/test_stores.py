@@ -103,3 +103,34 @@ async def test_delete_forgets_a_conversation(domain):
     await store.save(conversation(domain))
     await store.delete("s1")
     assert await store.retrieve("s1") is None
+
+
+async def test_nothing_before_a_restart_is_kept(domain):
+    from rasa.shared.core.events import Restarted
+
+    store = PrivateTrackerStore(domain)
+    tracker = conversation(domain)
+    for event in [ActionExecuted("utter_forgotten_conversation"), Restarted(),
+                  ActionExecuted("action_listen")]:
+        tracker.update(event)
+    await store.save(tracker)
+    kept = await store.retrieve_full_tracker("s1")
+    assert [e.type_name for e in kept.events][0] == "restart"
+    assert kept.get_slot("report_where") is None and kept.get_slot("referral_enabled") is None
+    assert "report_something" not in store.store["s1"]
+
+
+async def test_forget_conversation_unwraps_rasas_fail_safe_store(domain):
+    from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
+
+    from bot.stores import forget_conversation
+
+    private = PrivateTrackerStore(domain)
+    await private.save(conversation(domain))
+    await forget_conversation(FailSafeTrackerStore(private), "s1")
+    assert "s1" not in private.store
+
+    plain = InMemoryTrackerStore(domain)
+    await plain.save(conversation(domain))
+    await forget_conversation(plain, "s1")
+    assert "passport" not in plain.store["s1"]

@@ -40,6 +40,7 @@ VERDICT = "safety_verdict"  # message property shared by the two components
 
 EMERGENCY = "emergency"
 STOP = "stop"
+FORGET = "forget_me"
 NON_ENGLISH = "non_english"
 NO_WORDS = "nlu_fallback"
 
@@ -54,6 +55,7 @@ class SafetyTerms:
 
     emergency: Tuple[Pattern[str], ...]
     exit: frozenset
+    forget: frozenset
 
 
 @lru_cache(maxsize=None)
@@ -63,6 +65,7 @@ def load_terms(path: Path = TERMS_FILE) -> SafetyTerms:
     return SafetyTerms(
         emergency=tuple(re.compile(p, re.IGNORECASE) for p in raw["emergency"]),
         exit=frozenset(normalise(t) for t in raw["exit"]),
+        forget=frozenset(normalise(t) for t in raw["forget"]),
     )
 
 
@@ -87,14 +90,18 @@ def _letters(text: str) -> List[str]:
 def classify_text(text: str, terms: Optional[SafetyTerms] = None) -> Optional[str]:
     """The safety verdict for cleaned text, or None when the classifier decides.
 
-    Order matters: danger beats everything, then an exit word, then text the
-    classifier cannot read (no letters; mostly a non-Latin script).
+    Order matters: danger beats everything, then an exit word, then the
+    "forget me" command, then text the classifier cannot read (no letters;
+    mostly a non-Latin script).
     """
     terms = terms or load_terms()
     if any(p.search(text) for p in terms.emergency):
         return EMERGENCY
-    if normalise(text) in terms.exit:
+    words = normalise(text)
+    if words in terms.exit:
         return STOP
+    if words in terms.forget:
+        return FORGET
     letters = _letters(text)
     if not letters:
         return NO_WORDS

@@ -7,6 +7,7 @@ question. Danger also gets 111 after any answer, outside forms.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Dict, List
 
@@ -106,6 +107,18 @@ async def test_exit_word_mid_form_ends_it_without_a_question(conversation, form,
     texts = [m.get("text", "") for m in reply]
     assert texts and not any(t.rstrip().endswith("?") for t in texts)
     assert not any(m.get("buttons") for m in reply)
+
+
+@pytest.mark.parametrize("form, step", STEPS)
+async def test_forget_me_mid_form_deletes_the_conversation(conversation, form, step):
+    await enter_form(conversation, form, step)
+    reply = await conversation.say("forget me")
+    assert "deleted this conversation" in first_text(reply) and "111" in first_text(reply)
+    tracker = await conversation.tracker()
+    assert tracker.active_loop_name is None
+    stored = json.loads(conversation.stored())["events"]
+    assert stored[0]["event"] == "restart"
+    assert not any(e.get("event") == "user" for e in stored)
 
 
 @pytest.mark.parametrize(
