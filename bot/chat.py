@@ -1,4 +1,4 @@
-"""Talk to the running assistant from a terminal, through Rasa's REST channel.
+"""Talk to the running assistant from a terminal, through the web chat channel.
 
     python -m bot.chat [--url http://localhost:5005]
 
@@ -17,9 +17,9 @@ from typing import Any, Dict, List
 
 
 def send(url: str, sender: str, text: str, timeout: float = 30) -> List[Dict[str, Any]]:
-    """POST one message to the REST webhook and return the bot's messages."""
+    """POST one message to the web chat webhook and return the bot's messages."""
     request = urllib.request.Request(
-        f"{url.rstrip('/')}/webhooks/rest/webhook",
+        f"{url.rstrip('/')}/webhooks/webchat/webhook",
         data=json.dumps({"sender": sender, "message": text}).encode("utf-8"),
         headers={"Content-Type": "application/json"},
         method="POST",
@@ -41,7 +41,7 @@ def render(messages: List[Dict[str, Any]]) -> List[str]:
 
 
 def main(argv: List[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Chat with the assistant (REST channel).")
+    parser = argparse.ArgumentParser(description="Chat with the assistant (web chat channel).")
     parser.add_argument("--url", default="http://localhost:5005")
     args = parser.parse_args(argv)
     sender = uuid.uuid4().hex

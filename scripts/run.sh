@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Set up, train if the data changed, and run the assistant:
-# the action server (port 5055), the Rasa server with its REST channel (5005)
-# and, when REFERRAL_URL and REFERRAL_SECRET are set, the referral delivery
-# worker (actions/delivery.py). Ctrl-C stops them all.
+# Set up, train if the data changed, and run the assistant: the action server
+# (port 5055), the Rasa server with the web chat channel (5005), the web chat
+# demo page with its widget (8080) and, when REFERRAL_URL and REFERRAL_SECRET
+# are set, the referral delivery worker (actions/delivery.py).
+# One process per role; Ctrl-C stops them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +12,11 @@ export PATH="$PWD/.venv/bin:$PATH"
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 export RASA_TELEMETRY_ENABLED=false
 RASA_PORT="${RASA_PORT:-5005}"
+WEB_PORT="${WEB_PORT:-8080}"
 ACTIONS_PORT=5055   # must match endpoints.yml
+RASA_URL="${RASA_URL:-http://localhost:$RASA_PORT}"
+# Pages allowed to talk to the Rasa server (CORS), separated by spaces.
+WEB_ORIGINS="${WEB_ORIGINS:-http://localhost:$WEB_PORT http://127.0.0.1:$WEB_PORT}"
 
 scripts/train.sh
 
@@ -25,8 +30,11 @@ trap stop INT TERM EXIT
 
 rasa run actions --actions actions --port "$ACTIONS_PORT" &
 pids+=($!)
+# shellcheck disable=SC2086  # one origin per word
 rasa run --model models --endpoints endpoints.yml --credentials credentials.yml \
-  --port "$RASA_PORT" &
+  --port "$RASA_PORT" --cors $WEB_ORIGINS &
+pids+=($!)
+python -m bot.web.server --port "$WEB_PORT" --rasa-url "$RASA_URL" &
 pids+=($!)
 if [ -n "${REFERRAL_URL:-}" ] && [ -n "${REFERRAL_SECRET:-}" ]; then
   python -m actions.delivery &
@@ -44,10 +52,11 @@ done
 cat <<MSG
 
 The assistant is running. Talk to it:
+  * in a browser, the web chat demo page:  http://localhost:$WEB_PORT/
   * in this terminal's neighbour:  .venv/bin/python -m bot.chat --url http://localhost:$RASA_PORT
-  * over HTTP (Rasa REST channel):
-      curl -s -XPOST http://localhost:$RASA_PORT/webhooks/rest/webhook \\
-        -H 'Content-Type: application/json' -d '{"sender":"demo","message":"kia ora"}'
+  * over HTTP (the web chat channel):
+      curl -s -XPOST http://localhost:$RASA_PORT/webhooks/webchat/webhook \\
+        -H 'Content-Type: application/json' -d '{"sender":"demo-0123456789abcdef","message":"kia ora"}'
 Referral (warm hand-off) is $referral.
 Press Ctrl-C to stop everything.
 MSG

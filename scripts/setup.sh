@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Create .venv with Python 3.10 and install the pinned requirements.
-# Usage: scripts/setup.sh [runtime|dev]   (default: runtime)
+# Usage: scripts/setup.sh [runtime|dev|browser]   (default: runtime)
+#   browser: Debian's chromium and chromium-driver, for the browser tests.
 # Re-running is cheap: it reinstalls only when a requirements file changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +10,15 @@ kind="${1:-runtime}"
 case "$kind" in
   runtime) req=requirements.txt ;;
   dev) req=requirements-dev.txt ;;
-  *) echo "usage: $0 [runtime|dev]" >&2; exit 2 ;;
+  browser)
+    if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then exit 0; fi
+    echo "Installing Debian's chromium and chromium-driver for the browser tests"
+    sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get install -y -q chromium chromium-driver >/dev/null \
+      || { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q chromium chromium-driver >/dev/null; }
+    exit 0 ;;
+  *) echo "usage: $0 [runtime|dev|browser]" >&2; exit 2 ;;
 esac
 
 find_python() {

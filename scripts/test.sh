@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Set up and run every test: data validation, pytest, training, the held-out
 # NLU evaluation (fails below MIN_F1), the end-to-end conversation tests and
-# the model tests (safety invariants against the trained model and actions).
+# the model tests (safety invariants against the trained model and actions)
+# and the browser tests (headless Chromium against the web chat, the Rasa
+# server and the action server; screenshots in artifacts/screenshots/).
 # The quality target is macro-F1 >= 0.95 (not reached yet, see README); the
 # gate at 0.94 catches a real drop.
 # Exits non-zero if any stage fails.
@@ -10,6 +12,7 @@ cd "$(dirname "$0")/.."
 
 MIN_F1="${MIN_F1:-0.94}"
 scripts/setup.sh dev || exit 1
+scripts/setup.sh browser || exit 1
 export PATH="$PWD/.venv/bin:$PATH"
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 export RASA_TELEMETRY_ENABLED=false
@@ -55,10 +58,11 @@ story_tests() {
 }
 
 stage "data validation" validate
-stage "pytest" python -m pytest -q --ignore=tests/model
+stage "pytest" python -m pytest -q --ignore=tests/model --ignore=tests/browser
 stage "training" scripts/train.sh
 stage "held-out NLU evaluation (macro-F1 >= $MIN_F1)" \
   python -m bot.evaluate_nlu --min-f1 "$MIN_F1"
 stage "conversation tests" story_tests
 stage "model tests (safety invariants, hand-offs)" python -m pytest -q tests/model
+stage "browser tests (web chat in headless Chromium)" python -m pytest -q tests/browser
 echo "stages: $passed passed, $failed failed"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -9,7 +10,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from typing import Dict, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,3 +52,29 @@ def stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:
+    """Poll `check` until it is true; connection errors count as "not yet"."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            if check():
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{what} did not start in {timeout:.0f} s")
+
+
+def post_json(
+    url: str, body: Any, timeout: float = 30, headers: Optional[Dict[str, str]] = None
+) -> Tuple[int, Any]:
+    """POST JSON; return the status and the decoded answer (None when empty)."""
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), method="POST",
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        raw = response.read()
+        return response.status, json.loads(raw) if raw else None

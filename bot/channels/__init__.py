@@ -1,0 +1,1 @@
+"""Our own Rasa input channels (set in credentials.yml)."""

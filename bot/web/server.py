@@ -1,0 +1,129 @@
+"""Serve the web chat: a demo page and the widget's two files, with strict headers.
+
+    python -m bot.web.server [--port 8080] [--rasa-url http://localhost:5005]
+                             [--exit-url https://www.metservice.com]
+
+The widget itself talks to the Rasa server's web chat channel (bot/channels/web.py);
+this server only serves files. No page it serves needs inline script or style,
+and the demo page may connect to nothing but the Rasa server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict
+from urllib.parse import urlparse
+
+from aiohttp import web
+
+logger = logging.getLogger(__name__)
+
+STATIC = Path(__file__).with_name("static")
+ASSETS = {
+    "/widget.js": ("widget.js", "application/javascript"),
+    "/widget.css": ("widget.css", "text/css"),
+}
+COMMON_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+}
+DEFAULT_EXIT_URL = "https://www.metservice.com"
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    rasa_url: str
+    exit_url: str
+    title: str = "Help with people trafficking"
+
+
+def origin(url: str) -> str:
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    return f"{parsed.scheme}://{parsed.netloc}"
+
+
+def page_headers(settings: WebSettings) -> Dict[str, str]:
+    policy = "; ".join([
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        f"connect-src {origin(settings.rasa_url)}",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'none'",
+    ])
+    return {
+        **COMMON_HEADERS,
+        "Content-Security-Policy": policy,
+        "Cache-Control": "no-store",
+        "Cross-Origin-Opener-Policy": "same-origin",
+    }
+
+
+def demo_page(settings: WebSettings) -> str:
+    """The demo page with the widget's data attributes filled in (escaped)."""
+    values = {
+        "rasa_url": settings.rasa_url,
+        "exit_url": settings.exit_url,
+        "title": settings.title,
+    }
+    text = (STATIC / "demo.html").read_text(encoding="utf-8")
+    for key, value in values.items():
+        text = text.replace("{{" + key + "}}", html.escape(value, quote=True))
+    return text
+
+
+def make_app(settings: WebSettings) -> web.Application:
+    origin(settings.rasa_url)  # refuse a bad URL at start, not on the first request
+    page = demo_page(settings)
+    headers = page_headers(settings)
+
+    async def index(request: web.Request) -> web.Response:
+        return web.Response(text=page, content_type="text/html", headers=headers)
+
+    async def asset(request: web.Request) -> web.Response:
+        name, content_type = ASSETS[request.path]
+        return web.Response(
+            body=(STATIC / name).read_bytes(),
+            content_type=content_type,
+            charset="utf-8",
+            headers={
+                **COMMON_HEADERS,
+                "Cache-Control": "no-cache",
+                # Agencies embed the widget on their own sites.
+                "Cross-Origin-Resource-Policy": "cross-origin",
+            },
+        )
+
+    app = web.Application()
+    app.router.add_get("/", index)
+    for path in ASSETS:
+        app.router.add_get(path, asset)
+    return app
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Serve the web chat demo page and widget.")
+    parser.add_argument("--host", default=os.environ.get("WEB_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("WEB_PORT", "8080")))
+    parser.add_argument("--rasa-url", default=os.environ.get("RASA_URL", "http://localhost:5005"))
+    parser.add_argument("--exit-url", default=os.environ.get("WEB_EXIT_URL", DEFAULT_EXIT_URL))
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    app = make_app(WebSettings(rasa_url=args.rasa_url, exit_url=args.exit_url))
+    # No access log: a request line can say when someone used the chat.
+    web.run_app(app, host=args.host, port=args.port, access_log=None, print=None)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,328 @@
+/*
+ * NZ people-trafficking help: the chat widget.
+ *
+ * Embed with one script tag (no other file is needed; the stylesheet is loaded
+ * from beside this script):
+ *   <script src="https://host/widget.js" data-server="https://rasa-host"
+ *           data-title="Help with people trafficking" data-lang="en"
+ *           data-exit-url="https://www.metservice.com" data-target="#chat" defer></script>
+ *
+ * Safety and privacy:
+ * - Nothing is written to the device: no cookies, localStorage, sessionStorage
+ *   or IndexedDB. The conversation id is random and lives in memory only, so
+ *   every page load starts a fresh conversation.
+ * - "Leave now", the Esc key, or Shift pressed three times: stop talking to the
+ *   server, remove the conversation from the page and from memory, and replace
+ *   the page with a neutral site (location.replace, so Back does not return).
+ * - "Clear this conversation" asks the server to delete it, then starts afresh.
+ * - Only text is inserted into the page (never HTML), and only http(s) and tel:
+ *   links are made.
+ */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  if (!script) {
+    return;
+  }
+  var data = script.dataset;
+  var config = {
+    server: (data.server || "").replace(/\/+$/, ""),
+    title: data.title || "Help with people trafficking",
+    lang: data.lang || "en",
+    exitUrl: data.exitUrl || "https://www.metservice.com",
+    target: data.target || ""
+  };
+  var WEBHOOK = config.server + "/webhooks/webchat/webhook";
+  var FORGET = config.server + "/webhooks/webchat/forget";
+  var UNREACHABLE = "Sorry, I cannot reach the assistant right now. " +
+    "If you or someone else is in danger, call 111 and ask for Police.";
+  var SAFE_LINK = /^(https?:|tel:)/i;
+  var URL_IN_TEXT = /(https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)])/g;
+
+  var state = { sender: newId(), pending: null, shiftTimes: [], gone: false };
+
+  function newId() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+  }
+
+  function el(tag, attributes, text) {
+    var node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (name) {
+      node.setAttribute(name, attributes[name]);
+    });
+    if (text) {
+      node.textContent = text;
+    }
+    return node;
+  }
+
+  // --- the stylesheet, from beside this script -----------------------------
+  var base = new URL(script.src, document.baseURI);
+  var cssHref = new URL("widget.css", base).href;
+  var haveCss = Array.prototype.some.call(
+    document.querySelectorAll("link[rel=stylesheet]"),
+    function (link) { return link.href === cssHref; }
+  );
+  if (!haveCss) {
+    document.head.appendChild(el("link", { rel: "stylesheet", href: cssHref }));
+  }
+
+  // --- the widget's parts -----------------------------------------------------
+  var root = el("section", { "class": "nzth", lang: config.lang, "aria-label": config.title });
+  var header = el("div", { "class": "nzth-header" });
+  header.appendChild(el("h2", { "class": "nzth-title" }, config.title));
+  var leaveButton = el("button", {
+    type: "button", "class": "nzth-leave", "aria-keyshortcuts": "Escape"
+  }, "Leave now");
+  header.appendChild(leaveButton);
+  root.appendChild(header);
+
+  root.appendChild(el("p", { "class": "nzth-notice" },
+    "Someone may be able to see what you do on this device. To leave fast, press Esc or Leave now."));
+  var danger = el("p", { "class": "nzth-danger" }, "In danger now? Call ");
+  danger.appendChild(el("a", { href: "tel:111" }, "111"));
+  danger.appendChild(document.createTextNode(" and ask for Police."));
+  root.appendChild(danger);
+
+  var log = el("div", {
+    "class": "nzth-log", role: "log", "aria-live": "polite",
+    "aria-relevant": "additions", "aria-label": "Conversation", tabindex: "0"
+  });
+  root.appendChild(log);
+
+  var status = el("p", { "class": "nzth-status", role: "status" });
+  root.appendChild(status);
+
+  var form = el("form", { "class": "nzth-form", autocomplete: "off" });
+  var inputId = "nzth-input-" + newId().slice(0, 8);
+  form.appendChild(el("label", { "for": inputId, "class": "nzth-visually-hidden" }, "Your message"));
+  var input = el("input", {
+    id: inputId, type: "text", "class": "nzth-input", maxlength: "2000",
+    autocomplete: "off", autocapitalize: "sentences", spellcheck: "true",
+    placeholder: "Type your question"
+  });
+  form.appendChild(input);
+  var sendButton = el("button", { type: "submit", "class": "nzth-send" }, "Send");
+  form.appendChild(sendButton);
+  root.appendChild(form);
+
+  var clearButton = el("button", { type: "button", "class": "nzth-clear" }, "Clear this conversation");
+  root.appendChild(clearButton);
+
+  var mount = config.target ? document.querySelector(config.target) : null;
+  if (!mount) {
+    mount = el("div", { "class": "nzth-floating" });
+    document.body.appendChild(mount);
+  }
+  mount.appendChild(root);
+
+  // --- showing messages ---------------------------------------------------------
+  function scrollToEnd() {
+    var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    log.scrollTo({ top: log.scrollHeight, behavior: still ? "auto" : "smooth" });
+  }
+
+  function appendText(container, text) {
+    // Text with web addresses turned into links; never parsed as HTML.
+    text.split("\n").forEach(function (line, index) {
+      if (index > 0) {
+        container.appendChild(el("br"));
+      }
+      var last = 0;
+      line.replace(URL_IN_TEXT, function (url, _group, offset) {
+        container.appendChild(document.createTextNode(line.slice(last, offset)));
+        container.appendChild(el("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, url));
+        last = offset + url.length;
+        return url;
+      });
+      container.appendChild(document.createTextNode(line.slice(last)));
+    });
+  }
+
+  function showUser(text) {
+    var bubble = el("div", { "class": "nzth-msg nzth-user" });
+    bubble.appendChild(el("span", { "class": "nzth-visually-hidden" }, "You said: "));
+    bubble.appendChild(document.createTextNode(text));
+    log.appendChild(bubble);
+    scrollToEnd();
+  }
+
+  function showBot(message) {
+    // A message of links only (such as "Call 111") gets no bubble of its own.
+    var bubble = el("div", { "class": message.text ? "nzth-msg nzth-bot" : "nzth-msg nzth-bot nzth-bare" });
+    bubble.appendChild(el("span", { "class": "nzth-visually-hidden" }, "Assistant: "));
+    if (message.text) {
+      appendText(bubble, message.text);
+    }
+    var links = (message.custom && message.custom.links) || [];
+    if (links.length) {
+      var list = el("div", { "class": "nzth-links" });
+      links.forEach(function (link) {
+        if (link && typeof link.href === "string" && SAFE_LINK.test(link.href)) {
+          var attributes = { href: link.href, "class": "nzth-link-button" };
+          if (!/^tel:/i.test(link.href)) {
+            attributes.target = "_blank";
+            attributes.rel = "noopener noreferrer";
+          }
+          list.appendChild(el("a", attributes, String(link.label || link.href)));
+        }
+      });
+      bubble.appendChild(list);
+    }
+    log.appendChild(bubble);
+    var buttons = message.buttons || [];
+    if (buttons.length) {
+      var group = el("div", { "class": "nzth-replies", role: "group", "aria-label": "Answers you can choose" });
+      buttons.forEach(function (button) {
+        var choice = el("button", { type: "button", "class": "nzth-reply" }, String(button.title));
+        choice.addEventListener("click", function () {
+          Array.prototype.forEach.call(group.querySelectorAll("button"), function (b) {
+            b.disabled = true;
+          });
+          send(String(button.payload), String(button.title));
+        });
+        group.appendChild(choice);
+      });
+      log.appendChild(group);
+    }
+    scrollToEnd();
+  }
+
+  function showWelcome() {
+    showBot({
+      text: "Kia ora. I can answer questions about people trafficking in New Zealand, " +
+        "and tell you where to get help. Please do not type your name, address or phone number."
+    });
+  }
+
+  // --- talking to the server ------------------------------------------------------
+  function setBusy(busy) {
+    log.setAttribute("aria-busy", busy ? "true" : "false");
+    sendButton.disabled = busy;
+    status.textContent = busy ? "The assistant is writing…" : "";
+  }
+
+  function send(payload, shown) {
+    if (state.gone || !payload.trim()) {
+      return;
+    }
+    showUser(shown || payload);
+    var controller = new AbortController();
+    state.pending = controller;
+    setBusy(true);
+    fetch(WEBHOOK, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: state.sender, message: payload }),
+      credentials: "omit",
+      cache: "no-store",
+      referrerPolicy: "no-referrer",
+      signal: controller.signal
+    }).then(function (response) {
+      return response.json().then(function (messages) {
+        if (!Array.isArray(messages)) {
+          throw new Error("unexpected answer");
+        }
+        return messages;
+      });
+    }).then(function (messages) {
+      if (state.pending !== controller) {
+        return;  // cleared or left meanwhile
+      }
+      if (!messages.length) {
+        showBot({ text: UNREACHABLE });
+      }
+      messages.forEach(showBot);
+    }).catch(function () {
+      if (state.pending === controller) {
+        showBot({ text: UNREACHABLE });
+      }
+    }).then(function () {
+      if (state.pending === controller) {
+        state.pending = null;
+        setBusy(false);
+      }
+    });
+  }
+
+  function forgetOnServer(sender) {
+    return fetch(FORGET, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: sender }),
+      credentials: "omit",
+      cache: "no-store",
+      referrerPolicy: "no-referrer",
+      keepalive: true
+    }).catch(function () { /* the server forgets idle conversations anyway */ });
+  }
+
+  function clearConversation() {
+    if (state.pending) {
+      state.pending.abort();
+      state.pending = null;
+    }
+    var old = state.sender;
+    state.sender = newId();
+    forgetOnServer(old);
+    while (log.firstChild) {
+      log.removeChild(log.firstChild);
+    }
+    input.value = "";
+    setBusy(false);
+    status.textContent = "The conversation was cleared.";
+    showWelcome();
+    input.focus();
+  }
+
+  function leaveNow() {
+    if (state.gone) {
+      return;
+    }
+    state.gone = true;
+    if (state.pending) {
+      state.pending.abort();
+    }
+    forgetOnServer(state.sender);
+    state.sender = null;
+    state.pending = null;
+    input.value = "";
+    root.remove();
+    document.title = "";
+    window.location.replace(config.exitUrl);
+  }
+
+  // --- events --------------------------------------------------------------------
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = input.value;
+    input.value = "";
+    send(text);
+    input.focus();
+  });
+  leaveButton.addEventListener("click", leaveNow);
+  clearButton.addEventListener("click", clearConversation);
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      leaveNow();
+      return;
+    }
+    if (event.key === "Shift" && !event.repeat) {
+      var now = Date.now();
+      state.shiftTimes = state.shiftTimes.filter(function (t) { return now - t < 1500; });
+      state.shiftTimes.push(now);
+      if (state.shiftTimes.length >= 3) {
+        leaveNow();
+      }
+    }
+  }, true);
+
+  setBusy(false);
+  showWelcome();
+})();

@@ -1,0 +1,292 @@
+"""The web chat in a real browser: headless Chromium against the real page, the
+real Rasa server and the real action server."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+from servers import post_json
+
+WAIT = 30
+
+
+# --- helpers ----------------------------------------------------------------------
+
+def open_chat(browser, stack):
+    browser.get(stack["web"] + "/")
+    WebDriverWait(browser, WAIT).until(
+        EC.presence_of_element_located((By.CSS_SELECTOR, ".nzth .nzth-bot"))
+    )
+
+
+def bot_messages(browser):
+    """The text of the bot's messages, without the label for screen readers."""
+    return [e.text.removeprefix("Assistant:").strip()
+            for e in browser.find_elements(By.CSS_SELECTOR, ".nzth-log .nzth-bot")]
+
+
+def say(browser, text: str) -> str:
+    """Type a message, press Enter, and return the text of the bot's new messages."""
+    before = len(bot_messages(browser))
+    box = browser.find_element(By.CSS_SELECTOR, ".nzth-input")
+    box.send_keys(text, Keys.ENTER)
+    return wait_for_answer(browser, before)
+
+
+def wait_for_answer(browser, before: int) -> str:
+    WebDriverWait(browser, WAIT).until(lambda b: len(bot_messages(b)) > before)
+    WebDriverWait(browser, WAIT).until(
+        lambda b: b.find_element(By.CSS_SELECTOR, ".nzth-log").get_attribute("aria-busy") == "false"
+    )
+    return "\n".join(bot_messages(browser)[before:])
+
+
+def device_storage(browser) -> dict:
+    """Everything this page's origin keeps on the device."""
+    return browser.execute_async_script(
+        """
+        const done = arguments[arguments.length - 1];
+        const dbs = indexedDB.databases ? indexedDB.databases() : Promise.resolve([]);
+        dbs.then(list => done({
+          local: localStorage.length, session: sessionStorage.length,
+          cookie: document.cookie, indexedDB: list.length,
+        }));
+        """
+    )
+
+
+def nothing_stored(browser) -> bool:
+    return device_storage(browser) == {"local": 0, "session": 0, "cookie": "", "indexedDB": 0} \
+        and browser.get_cookies() == []
+
+
+def senders_sent(browser) -> list:
+    """The conversation ids in the chat requests the page made (from Chromium's log)."""
+    senders = []
+    for entry in browser.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") != "Network.requestWillBeSent":
+            continue
+        request = message["params"]["request"]
+        if request["url"].endswith("/webhooks/webchat/webhook") and request.get("postData"):
+            senders.append(json.loads(request["postData"])["sender"])
+    return senders
+
+
+def stored_events(stack, sender: str) -> list:
+    url = f"{stack['rasa']}/conversations/{sender}/tracker?token={stack['token']}"
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return json.loads(response.read())["events"]
+
+
+# --- the page and its server ---------------------------------------------------------
+
+def test_page_is_served_with_a_strict_content_security_policy(stack):
+    with urllib.request.urlopen(stack["web"] + "/", timeout=10) as response:
+        policy = response.headers["Content-Security-Policy"]
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert response.headers["Cache-Control"] == "no-store"
+        page = response.read().decode()
+    assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy
+    assert "script-src 'self'" in policy and f"connect-src {stack['rasa']}" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "<script src=\"/widget.js\"" in page and "<script>" not in page and "style=" not in page
+    with urllib.request.urlopen(stack["web"] + "/widget.js", timeout=10) as response:
+        assert response.headers["Content-Type"].startswith("application/javascript")
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(stack["web"] + "/../../etc/passwd", timeout=10)
+    assert missing.value.code == 404
+
+
+def test_cors_allows_only_the_configured_page(stack):
+    def preflight(origin: str):
+        request = urllib.request.Request(
+            f"{stack['rasa']}/webhooks/webchat/webhook", method="OPTIONS",
+            headers={"Origin": origin, "Access-Control-Request-Method": "POST",
+                     "Access-Control-Request-Headers": "content-type"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.headers.get("Access-Control-Allow-Origin")
+
+    assert preflight(stack["web"]) == stack["web"]
+    assert preflight("https://attacker.example") is None
+
+
+@pytest.mark.parametrize("body, problem", [
+    ({"sender": "short", "message": "hi"}, "sender"),
+    ({"sender": "x" * 20 + "/../", "message": "hi"}, "sender"),
+    ({"sender": "a" * 32, "message": 5}, "message"),
+    ({"sender": "a" * 32, "message": "x" * 20_001}, "message"),
+    (["not", "an", "object"], "object"),
+])
+def test_the_channel_refuses_malformed_requests(stack, body, problem):
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        post_json(f"{stack['rasa']}/webhooks/webchat/webhook", body)
+    assert refused.value.code == 400
+    assert problem in json.loads(refused.value.read())["error"]
+
+
+def test_forget_deletes_the_stored_conversation(stack):
+    sender = "f" * 32
+    post_json(f"{stack['rasa']}/webhooks/webchat/webhook", {"sender": sender, "message": "hello"})
+    assert any(e["event"] == "user" for e in stored_events(stack, sender))
+    status, _ = post_json(f"{stack['rasa']}/webhooks/webchat/forget", {"sender": sender})
+    assert status == 204
+    assert not any(e["event"] == "user" for e in stored_events(stack, sender))
+
+
+# --- in the browser -------------------------------------------------------------------
+
+def test_a_question_gets_its_answer_and_source(browser, stack):
+    open_chat(browser, stack)
+    notice = browser.find_element(By.CSS_SELECTOR, ".nzth-notice").text
+    assert "can see what you do on this device" in notice.replace("may be able to see", "can see")
+    assert "Esc" in notice
+    answer = say(browser, "what is people trafficking")
+    assert "trafficking" in answer.lower() and "Source:" in answer
+    assert browser.find_element(By.CSS_SELECTOR, ".nzth-log").get_attribute("aria-live") == "polite"
+    assert nothing_stored(browser)
+
+
+def test_a_quick_reply_button_is_sent_and_answered(browser, stack):
+    open_chat(browser, stack)
+    say(browser, "kia ora")
+    button = WebDriverWait(browser, WAIT).until(EC.element_to_be_clickable(
+        (By.XPATH, "//button[contains(@class,'nzth-reply') and normalize-space()='Warning signs']")
+    ))
+    before = len(bot_messages(browser))
+    button.click()
+    answer = wait_for_answer(browser, before)
+    assert "passport" in answer
+    users = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".nzth-user")]
+    assert users[-1].endswith("Warning signs")
+    labels = browser.find_elements(By.CSS_SELECTOR, ".nzth-user .nzth-visually-hidden")
+    assert labels[-1].get_attribute("textContent") == "You said: "  # for screen readers
+    assert not button.is_enabled()  # an answered question's buttons are spent
+
+
+def test_danger_gets_111_with_a_tappable_number(browser, stack):
+    open_chat(browser, stack)
+    answer = say(browser, "help me now, he is here")
+    assert answer.splitlines()[0].startswith("If you or someone else is in danger right now, call 111")
+    links = browser.find_elements(By.CSS_SELECTOR, ".nzth-log a[href='tel:111']")
+    assert links and links[0].text == "Call 111"
+
+
+def test_the_keyboard_alone_can_chat(browser, stack):
+    open_chat(browser, stack)
+    focused = []
+    for _ in range(8):
+        ActionChains(browser).send_keys(Keys.TAB).perform()
+        focused.append(browser.switch_to.active_element.get_attribute("class") or "")
+    assert any("nzth-leave" in c for c in focused) and any("nzth-input" in c for c in focused)
+    box = browser.find_element(By.CSS_SELECTOR, ".nzth-input")
+    box.click()
+    before = len(bot_messages(browser))
+    ActionChains(browser).send_keys("are you a bot", Keys.ENTER).perform()
+    assert wait_for_answer(browser, before)
+
+
+@pytest.mark.parametrize("how", ["button", "escape", "three shifts"])
+def test_quick_exit_leaves_clears_and_cannot_be_gone_back_to(browser, stack, neutral_site, how):
+    browser.get(neutral_site.url + "/before")
+    open_chat(browser, stack)
+    say(browser, "my boss took my passport")
+    if how == "button":
+        browser.find_element(By.CSS_SELECTOR, ".nzth-leave").click()
+    elif how == "escape":
+        ActionChains(browser).send_keys(Keys.ESCAPE).perform()
+    else:
+        for _ in range(3):
+            ActionChains(browser).key_down(Keys.SHIFT).key_up(Keys.SHIFT).perform()
+    WebDriverWait(browser, WAIT).until(lambda b: b.current_url == neutral_site.url + "/exit")
+    assert "passport" not in browser.page_source
+    browser.back()
+    WebDriverWait(browser, WAIT).until(lambda b: b.current_url == neutral_site.url + "/before")
+    # Back at the chat's address, nothing of the conversation is on the device.
+    open_chat(browser, stack)
+    assert nothing_stored(browser)
+    assert len(bot_messages(browser)) == 1 and "passport" not in browser.page_source
+
+
+def test_quick_exit_asks_the_server_to_forget(browser, stack, neutral_site):
+    open_chat(browser, stack)
+    say(browser, "what is debt bondage")
+    (sender,) = set(senders_sent(browser))
+    browser.find_element(By.CSS_SELECTOR, ".nzth-leave").click()
+    WebDriverWait(browser, WAIT).until(lambda b: b.current_url.startswith(neutral_site.url))
+    WebDriverWait(browser, WAIT).until(
+        lambda b: not any(e["event"] == "user" for e in stored_events(stack, sender))
+    )
+
+
+def test_every_page_load_is_a_fresh_conversation(browser, stack):
+    open_chat(browser, stack)
+    say(browser, "what is people smuggling")
+    browser.refresh()
+    WebDriverWait(browser, WAIT).until(lambda b: len(bot_messages(b)) == 1)
+    assert "smuggling" not in " ".join(bot_messages(browser)).lower()
+    say(browser, "what is people smuggling")
+    senders = senders_sent(browser)
+    assert len(senders) == 2 and senders[0] != senders[1]
+    assert nothing_stored(browser)
+
+
+def test_clear_this_conversation_forgets_it_on_the_server(browser, stack):
+    open_chat(browser, stack)
+    say(browser, "I want to report something I saw")
+    (old,) = set(senders_sent(browser))
+    assert any(e["event"] == "user" for e in stored_events(stack, old))
+    browser.find_element(By.CSS_SELECTOR, ".nzth-clear").click()
+    WebDriverWait(browser, WAIT).until(lambda b: len(bot_messages(b)) == 1)
+    WebDriverWait(browser, WAIT).until(
+        lambda b: not any(e["event"] == "user" for e in stored_events(stack, old))
+    )
+    say(browser, "kia ora")
+    assert set(senders_sent(browser)) - {old}, "a new conversation id after clearing"
+
+
+def test_no_content_security_policy_violations(browser, stack):
+    open_chat(browser, stack)
+    say(browser, "help me now")
+    errors = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
+
+
+def test_reduced_motion_turns_animation_off(browser, stack):
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {
+        "features": [{"name": "prefers-reduced-motion", "value": "reduce"}]
+    })
+    open_chat(browser, stack)
+    name = browser.execute_script(
+        "return getComputedStyle(document.querySelector('.nzth-msg')).animationName"
+    )
+    assert name == "none"
+
+
+@pytest.mark.parametrize("name, width, height", [("desktop", 1280, 900), ("phone", 360, 740)])
+def test_screenshots_and_no_sideways_scrolling(browser_factory, stack, screenshots, name, width,
+                                               height):
+    browser = browser_factory(width, height)
+    open_chat(browser, stack)
+    assert browser.execute_script("return window.innerWidth") == width
+    say(browser, "kia ora")
+    say(browser, "help me now")
+    overflow = browser.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {width}px wide"
+    leave = browser.find_element(By.CSS_SELECTOR, ".nzth-leave")
+    assert leave.is_displayed()
+    browser.execute_script("document.querySelector('.nzth').scrollIntoView()")
+    path = screenshots / f"chat-{name}.png"
+    assert browser.save_screenshot(str(path)) and path.stat().st_size > 10_000
