@@ -2,8 +2,9 @@
 # Set up and run every test: data validation, pytest, training, the held-out
 # NLU evaluation (fails below MIN_F1), the end-to-end conversation tests and
 # the model tests (safety invariants against the trained model and actions)
-# and the browser tests (headless Chromium against the web chat, the Rasa
-# server and the action server; screenshots in artifacts/screenshots/).
+# and the channel tests: the web chat in headless Chromium (screenshots in
+# artifacts/screenshots/) and the messaging channels' webhooks, both against
+# the running Rasa server and action server.
 # The quality target is macro-F1 >= 0.95 (not reached yet, see README); the
 # gate at 0.94 catches a real drop.
 # Exits non-zero if any stage fails.
@@ -58,11 +59,13 @@ story_tests() {
 }
 
 stage "data validation" validate
-stage "pytest" python -m pytest -q --ignore=tests/model --ignore=tests/browser
+stage "pytest" python -m pytest -q --ignore=tests/model --ignore=tests/browser \
+  --ignore=tests/channels
 stage "training" scripts/train.sh
 stage "held-out NLU evaluation (macro-F1 >= $MIN_F1)" \
   python -m bot.evaluate_nlu --min-f1 "$MIN_F1"
 stage "conversation tests" story_tests
 stage "model tests (safety invariants, hand-offs)" python -m pytest -q tests/model
-stage "browser tests (web chat in headless Chromium)" python -m pytest -q tests/browser
+stage "channel tests (web chat in headless Chromium, messaging webhooks)" \
+  python -m pytest -q tests/browser tests/channels
 echo "stages: $passed passed, $failed failed"

@@ -58,3 +58,32 @@ def receiver():
     running = Receiver(SECRET).start()
     yield running
     running.stop()
+
+
+# --- the running assistant (browser and channel tests) ---------------------------
+
+@pytest.fixture(scope="session")
+def neutral_site():
+    from stack import NeutralSite
+
+    site = NeutralSite()
+    yield site
+    site.close()
+
+
+@pytest.fixture(scope="session")
+def platform():
+    """A fake of the messaging platforms' send APIs, capturing what is sent."""
+    from stack import FakePlatform
+
+    fake = FakePlatform()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory, neutral_site, platform):
+    """The running assistant: its addresses (rasa, web) and the API token for tests."""
+    from stack import run_stack
+
+    yield from run_stack(tmp_path_factory.mktemp("stack"), neutral_site, platform)

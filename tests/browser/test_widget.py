@@ -14,6 +14,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 from servers import post_json
+from stack import stored_events
 
 WAIT = 30
 
@@ -79,12 +80,6 @@ def senders_sent(browser) -> list:
         if request["url"].endswith("/webhooks/webchat/webhook") and request.get("postData"):
             senders.append(json.loads(request["postData"])["sender"])
     return senders
-
-
-def stored_events(stack, sender: str) -> list:
-    url = f"{stack['rasa']}/conversations/{sender}/tracker?token={stack['token']}"
-    with urllib.request.urlopen(url, timeout=30) as response:
-        return json.loads(response.read())["events"]
 
 
 # --- the page and its server ---------------------------------------------------------

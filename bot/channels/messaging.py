@@ -1,0 +1,256 @@
+"""What the messaging channels (Twilio SMS and WhatsApp, Telegram, Messenger) share.
+
+* The conversation id is a keyed hash of the platform and the person's address
+  (`CHANNEL_ID_SECRET`), never the phone number or platform id itself; the real
+  address lives only in memory, in the output channel of one incoming message.
+* Quick replies become numbered options (or keyboards); the number typed back
+  is turned into the option's text here, before the NLU sees it.
+* Long answers are split at sentence ends, within each platform's limit.
+* Replayed deliveries (the same message id again) are dropped.
+* Sending is retried with backoff on rate limits, server errors and network
+  errors, and logged without the message text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import logging
+import os
+import re
+import time
+from collections import OrderedDict
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
+
+import aiohttp
+
+logger = logging.getLogger(__name__)
+
+ID_SECRET_ENV = "CHANNEL_ID_SECRET"
+MIN_SECRET_LENGTH = 16
+RETRY_STATUSES = {408, 425, 429}
+SEND_ATTEMPTS = 4
+SEND_BACKOFF = 0.5  # seconds; doubles each attempt
+SEND_TIMEOUT = 10
+
+
+def id_secret(env: Mapping[str, str] = os.environ) -> Optional[str]:
+    """The key for conversation ids, or None (and a log line) when unusable."""
+    secret = env.get(ID_SECRET_ENV, "").strip()
+    if len(secret) < MIN_SECRET_LENGTH:
+        logger.error(
+            "%s must be set (at least %d characters) for messaging channels; they stay off.",
+            ID_SECRET_ENV, MIN_SECRET_LENGTH,
+        )
+        return None
+    return secret
+
+
+def conversation_id(secret: str, platform: str, address: str) -> str:
+    """A stable id for the conversation that does not reveal the address."""
+    digest = hmac.new(secret.encode(), f"{platform}:{address}".encode(), hashlib.sha256)
+    return f"{platform}-{digest.hexdigest()[:40]}"
+
+
+def settings_from_env(names: Sequence[str], env: Mapping[str, str] = os.environ) -> Optional[Dict[str, str]]:
+    """The channel's settings when every one of `names` is set, else None (channel off)."""
+    values = {name: env.get(name, "").strip() for name in names}
+    missing = [name for name, value in values.items() if not value]
+    if missing:
+        if len(missing) < len(names):
+            logger.warning("Channel off: %s not set.", ", ".join(missing))
+        return None
+    return values
+
+
+class ExpiringSet:
+    """Ids seen recently (replay protection), kept for `ttl` seconds, at most `size`."""
+
+    def __init__(self, ttl: float = 24 * 3600, size: int = 100_000) -> None:
+        self.ttl, self.size = ttl, size
+        self._seen: "OrderedDict[str, float]" = OrderedDict()
+
+    def add(self, key: str, now: Optional[float] = None) -> bool:
+        """Remember `key`; False when it was already seen (a replay)."""
+        now = time.time() if now is None else now
+        while self._seen and (next(iter(self._seen.values())) < now - self.ttl or len(self._seen) >= self.size):
+            self._seen.popitem(last=False)
+        if key in self._seen:
+            return False
+        self._seen[key] = now
+        return True
+
+
+class OptionMemory:
+    """The last options offered to each conversation, so that "2" means option 2."""
+
+    def __init__(self, ttl: float = 3600, size: int = 50_000) -> None:
+        self.ttl, self.size = ttl, size
+        self._options: "OrderedDict[str, tuple]" = OrderedDict()
+
+    def remember(self, conversation: str, payloads: List[str]) -> None:
+        self._options.pop(conversation, None)
+        if len(self._options) >= self.size:
+            self._options.popitem(last=False)
+        self._options[conversation] = (time.time(), payloads)
+
+    def resolve(self, conversation: str, text: str) -> str:
+        """The payload of option `text` if it is the number of one, else the text."""
+        entry = self._options.get(conversation)
+        number = text.strip().rstrip(".)")
+        if entry is None or not number.isdigit():
+            return text
+        when, payloads = entry
+        if time.time() - when > self.ttl:
+            self._options.pop(conversation, None)
+            return text
+        index = int(number) - 1
+        return payloads[index] if 0 <= index < len(payloads) else text
+
+    def forget(self, conversation: str) -> None:
+        self._options.pop(conversation, None)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?:])\s+|\n+")
+
+
+def split_text(text: str, limit: int) -> List[str]:
+    """Pieces of at most `limit` characters, cut at sentence ends or line breaks
+    where possible, else at a space, else anywhere."""
+    text = text.strip()
+    pieces: List[str] = []
+    while len(text) > limit:
+        window = text[: limit + 1]
+        cuts = [m.start() for m in _SENTENCE_END.finditer(window) if 0 < m.start() <= limit]
+        cut = cuts[-1] if cuts else window.rfind(" ", 0, limit)
+        if cut <= 0:
+            cut = limit
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].strip()
+    if text:
+        pieces.append(text)
+    return pieces
+
+
+def tel_number(href: str) -> str:
+    """'tel:+64800555111' -> '+64800555111': a number phones make tappable in text."""
+    return href[4:] if href.lower().startswith("tel:") else href
+
+
+def link_lines(custom: Optional[Dict[str, Any]]) -> List[str]:
+    """Custom links (web and tel:) as plain lines: 'Call Crimestoppers: +64800555111'."""
+    lines = []
+    for link in (custom or {}).get("links") or []:
+        href, label = str(link.get("href", "")), str(link.get("label", ""))
+        if href.lower().startswith(("tel:", "https:", "http:")):
+            target = tel_number(href)
+            lines.append(f"{label}: {target}" if label and target not in label else label or target)
+    return lines
+
+
+def numbered(buttons: Iterable[Dict[str, Any]]) -> List[str]:
+    return [f"{i}. {b.get('title', '')}" for i, b in enumerate(buttons, start=1)]
+
+
+async def send_with_retry(
+    session: aiohttp.ClientSession, method: str, url: str, what: str, **kwargs: Any
+) -> bool:
+    """Send one request to a platform, retrying rate limits, server and network errors."""
+    for attempt in range(1, SEND_ATTEMPTS + 1):
+        try:
+            async with session.request(
+                method, url, timeout=aiohttp.ClientTimeout(total=SEND_TIMEOUT), **kwargs
+            ) as response:
+                if response.status < 300:
+                    return True
+                retry = response.status in RETRY_STATUSES or response.status >= 500
+                error = f"HTTP {response.status}"
+                delay = float(response.headers.get("Retry-After", "0") or 0)
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            retry, error, delay = True, type(exc).__name__, 0.0
+        if not retry or attempt == SEND_ATTEMPTS:
+            logger.error("%s: sending failed (%s) after %d attempts.", what, error, attempt)
+            return False
+        delay = max(delay, SEND_BACKOFF * 2 ** (attempt - 1))
+        logger.warning("%s: sending failed (%s); trying again in %.1f s.", what, error, delay)
+        await asyncio.sleep(min(delay, 30))
+    return False
+
+
+class Background:
+    """Handle messages after the webhook has answered, keeping the tasks alive."""
+
+    def __init__(self) -> None:
+        self._tasks: set = set()
+
+    def run(self, coroutine) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("A message could not be handled: %s", type(task.exception()).__name__)
+
+
+MAX_AGE_SECONDS = 3600  # older deliveries are treated as replays
+
+
+class MessagingInput:
+    """Mixin for our messaging input channels: settings from the environment,
+    conversation ids, option numbers, replays and background handling.
+
+    A subclass sets PLATFORM, ENV (the variables it needs) and adds its routes
+    in `add_routes`; with any variable missing the channel is off: only its
+    health route exists, and nothing can reach a conversation through it.
+    """
+
+    PLATFORM = ""
+    ENV: Sequence[str] = ()
+
+    def __init__(self, settings: Optional[Dict[str, str]], secret: Optional[str]) -> None:
+        self.settings = settings if secret else None
+        self.secret = secret
+        self.options = OptionMemory()
+        self.seen = ExpiringSet()
+        self.background = Background()
+        self._session: Optional[aiohttp.ClientSession] = None
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]):
+        settings = settings_from_env(cls.ENV)
+        return cls(settings, id_secret() if settings else None)
+
+    @property
+    def enabled(self) -> bool:
+        return self.settings is not None
+
+    def session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession()
+        return self._session
+
+    def conversation(self, address: str) -> str:
+        return conversation_id(self.secret or "", self.PLATFORM, address)
+
+    def first_time(self, delivery_id: str) -> bool:
+        """False for a delivery seen before (a replay): it is acknowledged, not handled."""
+        fresh = self.seen.add(f"{self.PLATFORM}:{delivery_id}")
+        if not fresh:
+            logger.info("%s: a repeated delivery was ignored.", self.PLATFORM)
+        return fresh
+
+    @staticmethod
+    def too_old(sent_at: Optional[float], now: Optional[float] = None) -> bool:
+        now = time.time() if now is None else now
+        return sent_at is not None and now - sent_at > MAX_AGE_SECONDS
+
+    async def handle(self, on_new_message, address: str, text: Optional[str], output) -> None:
+        """Pass one message to the assistant; a typed option number becomes its option."""
+        from rasa.core.channels.channel import UserMessage
+
+        sender = self.conversation(address)
+        text = self.options.resolve(sender, text or "")
+        await on_new_message(UserMessage(text, output, sender, input_channel=self.name()))
