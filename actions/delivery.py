@@ -93,8 +93,11 @@ def post(settings: ReferralSettings, item: Item, now: Optional[float] = None) ->
     }
     try:
         response = requests.post(
-            settings.url, data=item.body, headers=headers,
-            timeout=settings.timeout, allow_redirects=False,
+            settings.url,
+            data=item.body,
+            headers=headers,
+            timeout=settings.timeout,
+            allow_redirects=False,
         )
     except requests.Timeout:
         return Outcome(False, True, "timeout")
@@ -132,7 +135,9 @@ def deliver_one(
         logger.error(
             "Referral %s parked after %d attempts (%s): check the receiver, then run "
             "python -m actions.delivery --requeue-parked",
-            short, item.attempts + 1, outcome.error,
+            short,
+            item.attempts + 1,
+            outcome.error,
         )
     return outcome
 
@@ -170,7 +175,9 @@ def main(argv=None) -> int:
 
     settings = referral_settings()
     if not settings.enabled:
-        logger.info("Referral is off (REFERRAL_URL and REFERRAL_SECRET not set): nothing to deliver.")
+        logger.info(
+            "Referral is off (REFERRAL_URL and REFERRAL_SECRET not set): nothing to deliver."
+        )
         return 0
     outbox = Outbox(settings.outbox)
     if args.requeue_parked:

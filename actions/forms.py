@@ -7,9 +7,7 @@ from typing import Any, Callable, Dict, Iterable, Text
 from rasa_sdk import FormValidationAction
 
 
-def add_slot_validators(
-    form: type, slots: Iterable[str], read: Callable[[Any], Any]
-) -> None:
+def add_slot_validators(form: type, slots: Iterable[str], read: Callable[[Any], Any]) -> None:
     """Give `form` a `validate_<slot>` method per slot that stores `read(answer)`.
 
     `read` returns None for an answer it cannot use, so the form asks again.

@@ -124,5 +124,7 @@ class ActionSendReferral(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        status = await send(tracker) if tracker.get_slot("referral_consent") == "yes" else "cancelled"
+        status = (
+            await send(tracker) if tracker.get_slot("referral_consent") == "yes" else "cancelled"
+        )
         return [SlotSet("referral_status", status), *forget_events()]

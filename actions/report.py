@@ -28,8 +28,14 @@ REPORT_FILE = CONTENT_DIR / "report.yml"
 SKIPPED = "skipped"
 # Every slot that can hold what the person wrote (bot/stores.py keeps no past values of these).
 SENSITIVE_SLOTS = (
-    "report_what", "report_where", "report_when", "report_who", "report_summary",
-    "referral_contact_way", "referral_contact_time", "referral_consent",
+    "report_what",
+    "report_where",
+    "report_when",
+    "report_who",
+    "report_summary",
+    "referral_contact_way",
+    "referral_contact_time",
+    "referral_consent",
 )
 
 

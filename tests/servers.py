@@ -72,7 +72,9 @@ def post_json(
 ) -> Tuple[int, Any]:
     """POST JSON; return the status and the decoded answer (None when empty)."""
     request = urllib.request.Request(
-        url, data=json.dumps(body).encode(), method="POST",
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
         headers={"Content-Type": "application/json", **(headers or {})},
     )
     with urllib.request.urlopen(request, timeout=timeout) as response:

@@ -90,11 +90,15 @@ class FakePlatform:
                 with platform.lock:
                     failing = platform.fail_next > 0
                     platform.fail_next -= failing
-                    platform.requests.append({
-                        "path": parts.path, "query": parse_qs(parts.query),
-                        "headers": dict(self.headers), "body": body,
-                        "status": platform.fail_status if failing else 200,
-                    })
+                    platform.requests.append(
+                        {
+                            "path": parts.path,
+                            "query": parse_qs(parts.query),
+                            "headers": dict(self.headers),
+                            "body": body,
+                            "status": platform.fail_status if failing else 200,
+                        }
+                    )
                 status = platform.fail_status if failing else 200
                 answer = json.dumps({"ok": status == 200}).encode()
                 self.send_response(status)
@@ -116,7 +120,9 @@ class FakePlatform:
         self.server.server_close()
 
 
-def run_stack(workdir: Path, neutral: NeutralSite, platform: FakePlatform) -> Iterator[Dict[str, str]]:
+def run_stack(
+    workdir: Path, neutral: NeutralSite, platform: FakePlatform
+) -> Iterator[Dict[str, str]]:
     """Start everything; yield the addresses; stop everything."""
     assert MODEL.is_file(), "train first: scripts/train.sh"
     rasa_port, web_port = free_port(), free_port()
@@ -124,7 +130,9 @@ def run_stack(workdir: Path, neutral: NeutralSite, platform: FakePlatform) -> It
     rasa_url = f"http://127.0.0.1:{rasa_port}"
     token = uuid.uuid4().hex
     env = {
-        **os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false",
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "RASA_TELEMETRY_ENABLED": "false",
         **CHANNEL_ENV,
         "TWILIO_WEBHOOK_URL": "https://chat.example.org/webhooks/twilio/webhook",
         "TWILIO_API_BASE": platform.url,
@@ -134,33 +142,77 @@ def run_stack(workdir: Path, neutral: NeutralSite, platform: FakePlatform) -> It
     actions, actions_url = start_action_server({"REFERRAL_URL": "", "REFERRAL_SECRET": ""})
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(
-        (ROOT / "endpoints.yml").read_text().replace(
-            "http://localhost:5055/webhook", f"{actions_url}/webhook"
-        )
+        (ROOT / "endpoints.yml")
+        .read_text()
+        .replace("http://localhost:5055/webhook", f"{actions_url}/webhook")
     )
     processes = [actions]
     try:
-        processes.append(subprocess.Popen(
-            [sys.executable, "-m", "rasa", "run", "--model", str(MODEL),
-             "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml"),
-             "--port", str(rasa_port), "--cors", web_url,
-             # The HTTP API, only here, so that tests can look at the stored conversations.
-             "--enable-api", "--auth-token", token],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        ))
-        processes.append(subprocess.Popen(
-            [sys.executable, "-m", "bot.web.server", "--port", str(web_port),
-             "--rasa-url", rasa_url, "--exit-url", f"{neutral.url}/exit"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        ))
+        processes.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "rasa",
+                    "run",
+                    "--model",
+                    str(MODEL),
+                    "--endpoints",
+                    str(endpoints),
+                    "--credentials",
+                    str(ROOT / "credentials.yml"),
+                    "--port",
+                    str(rasa_port),
+                    "--cors",
+                    web_url,
+                    # The HTTP API, only here, so that tests can look at the stored conversations.
+                    "--enable-api",
+                    "--auth-token",
+                    token,
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
+        processes.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "bot.web.server",
+                    "--port",
+                    str(web_port),
+                    "--rasa-url",
+                    rasa_url,
+                    "--exit-url",
+                    f"{neutral.url}/exit",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
         wait_until(lambda: urllib.request.urlopen(web_url, timeout=2).status == 200, 60, "web page")
         wait_until(
-            lambda: post_json(f"{rasa_url}/webhooks/webchat/webhook",
-                              {"sender": uuid.uuid4().hex, "message": "kia ora"})[0] == 200,
-            240, "Rasa server",
+            lambda: (
+                post_json(
+                    f"{rasa_url}/webhooks/webchat/webhook",
+                    {"sender": uuid.uuid4().hex, "message": "kia ora"},
+                )[0]
+                == 200
+            ),
+            240,
+            "Rasa server",
         )
-        yield {"rasa": rasa_url, "web": web_url, "token": token,
-               "twilio_url": env["TWILIO_WEBHOOK_URL"]}
+        yield {
+            "rasa": rasa_url,
+            "web": web_url,
+            "token": token,
+            "twilio_url": env["TWILIO_WEBHOOK_URL"],
+        }
     finally:
         for process in reversed(processes):
             stop(process)

@@ -38,7 +38,10 @@ def test_a_channel_is_off_unless_every_setting_is_there():
     names = ("A_TOKEN", "B_TOKEN")
     assert settings_from_env(names, {"A_TOKEN": "a"}) is None
     assert settings_from_env(names, {"A_TOKEN": "a", "B_TOKEN": " "}) is None
-    assert settings_from_env(names, {"A_TOKEN": "a", "B_TOKEN": "b"}) == {"A_TOKEN": "a", "B_TOKEN": "b"}
+    assert settings_from_env(names, {"A_TOKEN": "a", "B_TOKEN": "b"}) == {
+        "A_TOKEN": "a",
+        "B_TOKEN": "b",
+    }
 
 
 def test_unconfigured_channels_have_no_webhook(monkeypatch):
@@ -46,8 +49,12 @@ def test_unconfigured_channels_have_no_webhook(monkeypatch):
     from bot.channels.telegram import TelegramInput
     from bot.channels.twilio import TwilioInput
 
-    for name in ["TWILIO_ACCOUNT_SID", "TELEGRAM_BOT_TOKEN", "MESSENGER_APP_SECRET",
-                 "CHANNEL_ID_SECRET"]:
+    for name in [
+        "TWILIO_ACCOUNT_SID",
+        "TELEGRAM_BOT_TOKEN",
+        "MESSENGER_APP_SECRET",
+        "CHANNEL_ID_SECRET",
+    ]:
         monkeypatch.delenv(name, raising=False)
     for channel in (TwilioInput, TelegramInput, MessengerInput):
         connector = channel.from_credentials(None)
@@ -71,9 +78,11 @@ def test_without_the_id_secret_a_configured_channel_stays_off(monkeypatch):
 
 @pytest.mark.parametrize("limit", [60, 80, 160])  # every sentence fits
 def test_long_text_is_split_at_sentence_ends_within_the_limit(limit):
-    text = ("Call 111 if you are in danger. Crimestoppers takes reports without your name. "
-            "You will not be punished for what was done to you! Is someone holding your passport?\n"
-            "Help is free.")
+    text = (
+        "Call 111 if you are in danger. Crimestoppers takes reports without your name. "
+        "You will not be punished for what was done to you! Is someone holding your passport?\n"
+        "Help is free."
+    )
     pieces = split_text(text, limit)
     assert all(len(p) <= limit for p in pieces)
     assert " ".join(" ".join(p.split()) for p in pieces) == " ".join(text.split())
@@ -104,10 +113,14 @@ def test_replays_are_recognised_and_forgotten_after_their_time():
 
 
 def test_links_become_lines_with_numbers_phones_can_tap():
-    custom = {"links": [{"label": "Call Crimestoppers 0800 555 111", "href": "tel:+64800555111"},
-                        {"label": "Crimestoppers online form", "href": "https://crimestoppers-nz.org"},
-                        {"label": "Bad", "href": "javascript:alert(1)"},
-                        {"label": "Call 111", "href": "tel:111"}]}
+    custom = {
+        "links": [
+            {"label": "Call Crimestoppers 0800 555 111", "href": "tel:+64800555111"},
+            {"label": "Crimestoppers online form", "href": "https://crimestoppers-nz.org"},
+            {"label": "Bad", "href": "javascript:alert(1)"},
+            {"label": "Call 111", "href": "tel:111"},
+        ]
+    }
     assert link_lines(custom) == [
         "Call Crimestoppers 0800 555 111: +64800555111",
         "Crimestoppers online form: https://crimestoppers-nz.org",
@@ -121,8 +134,13 @@ async def test_sending_is_retried_and_logged_without_text(platform, caplog):
     platform.fail_status, platform.fail_next = 503, 2
     with caplog.at_level(logging.DEBUG):
         async with aiohttp.ClientSession() as session:
-            ok = await send_with_retry(session, "POST", f"{platform.url}/bot1/sendMessage", "telegram",
-                                       json={"chat_id": 1, "text": "my boss took my passport"})
+            ok = await send_with_retry(
+                session,
+                "POST",
+                f"{platform.url}/bot1/sendMessage",
+                "telegram",
+                json={"chat_id": 1, "text": "my boss took my passport"},
+            )
     assert ok
     assert [r["status"] for r in platform.requests[-3:]] == [503, 503, 200]
     assert "passport" not in caplog.text and "HTTP 503" in caplog.text
@@ -133,5 +151,7 @@ async def test_sending_gives_up_on_a_refusal(platform):
 
     platform.fail_status, platform.fail_next = 400, 1
     async with aiohttp.ClientSession() as session:
-        assert not await send_with_retry(session, "POST", f"{platform.url}/x", "twilio", data={"a": "b"})
+        assert not await send_with_retry(
+            session, "POST", f"{platform.url}/x", "twilio", data={"a": "b"}
+        )
     assert platform.requests[-1]["status"] == 400

@@ -30,13 +30,15 @@ from actions.referral import referral_body, usable_contact
 
 
 def settings_for(url: str, outbox: Path, **kw) -> ReferralSettings:
-    values = dict(url=url, secret=SECRET, partner="Test Partner", outbox=outbox,
-                  timeout=2.0, max_attempts=5)
+    values = dict(
+        url=url, secret=SECRET, partner="Test Partner", outbox=outbox, timeout=2.0, max_attempts=5
+    )
     values.update(kw)
     return ReferralSettings(**values)
 
 
 # --- settings -----------------------------------------------------------------
+
 
 def test_referral_is_off_without_url_and_secret(tmp_path):
     assert not referral_settings({}).enabled
@@ -45,23 +47,38 @@ def test_referral_is_off_without_url_and_secret(tmp_path):
 
 
 def test_referral_is_on_with_url_and_secret(tmp_path):
-    env = {"REFERRAL_URL": "https://partner.example.org/referrals", "REFERRAL_SECRET": SECRET,
-           "REFERRAL_PARTNER": "Partner NZ", "REFERRAL_OUTBOX": str(tmp_path / "o.db"),
-           "REFERRAL_TIMEOUT": "3", "REFERRAL_MAX_ATTEMPTS": "4"}
+    env = {
+        "REFERRAL_URL": "https://partner.example.org/referrals",
+        "REFERRAL_SECRET": SECRET,
+        "REFERRAL_PARTNER": "Partner NZ",
+        "REFERRAL_OUTBOX": str(tmp_path / "o.db"),
+        "REFERRAL_TIMEOUT": "3",
+        "REFERRAL_MAX_ATTEMPTS": "4",
+    }
     settings = referral_settings(env)
     assert settings.enabled
     assert (settings.partner, settings.outbox, settings.timeout, settings.max_attempts) == (
-        "Partner NZ", tmp_path / "o.db", 3.0, 4)
+        "Partner NZ",
+        tmp_path / "o.db",
+        3.0,
+        4,
+    )
 
 
-@pytest.mark.parametrize("env", [
-    {"REFERRAL_URL": "http://partner.example.org/r", "REFERRAL_SECRET": SECRET},  # not encrypted
-    {"REFERRAL_URL": "ftp://partner.example.org/r", "REFERRAL_SECRET": SECRET},
-    {"REFERRAL_URL": "https:///no-host", "REFERRAL_SECRET": SECRET},
-    {"REFERRAL_URL": "https://partner.example.org/r", "REFERRAL_SECRET": "short"},
-    {"REFERRAL_TIMEOUT": "soon"},
-    {"REFERRAL_MAX_ATTEMPTS": "0"},
-])
+@pytest.mark.parametrize(
+    "env",
+    [
+        {
+            "REFERRAL_URL": "http://partner.example.org/r",
+            "REFERRAL_SECRET": SECRET,
+        },  # not encrypted
+        {"REFERRAL_URL": "ftp://partner.example.org/r", "REFERRAL_SECRET": SECRET},
+        {"REFERRAL_URL": "https:///no-host", "REFERRAL_SECRET": SECRET},
+        {"REFERRAL_URL": "https://partner.example.org/r", "REFERRAL_SECRET": "short"},
+        {"REFERRAL_TIMEOUT": "soon"},
+        {"REFERRAL_MAX_ATTEMPTS": "0"},
+    ],
+)
 def test_unusable_settings_are_refused(env):
     with pytest.raises(ConfigError):
         referral_settings(env)
@@ -74,9 +91,12 @@ def test_plain_http_is_allowed_only_to_this_machine():
 
 # --- signature ----------------------------------------------------------------
 
+
 def signed_headers(body: bytes, timestamp: int, secret: str = SECRET) -> dict:
-    return {"X-Referral-Timestamp": str(timestamp),
-            "X-Referral-Signature": sign(secret, timestamp, body)}
+    return {
+        "X-Referral-Timestamp": str(timestamp),
+        "X-Referral-Signature": sign(secret, timestamp, body),
+    }
 
 
 def test_signature_verifies_and_rejects_tampering():
@@ -98,6 +118,7 @@ def test_backoff_doubles_with_jitter_and_a_cap():
 
 
 # --- outbox -------------------------------------------------------------------
+
 
 def test_outbox_survives_reopening_and_leases_one_sender_at_a_time(tmp_path):
     path = tmp_path / "outbox.db"
@@ -131,6 +152,7 @@ def test_failed_referral_waits_then_parks_and_can_be_requeued(tmp_path):
 
 
 # --- delivery against a real receiver -----------------------------------------
+
 
 def test_delivery_posts_the_signed_body_once(tmp_path, receiver):
     outbox = Outbox(tmp_path / "outbox.db")
@@ -171,7 +193,8 @@ def test_server_errors_are_retried_with_backoff_until_delivered(tmp_path, receiv
     key = outbox.add(b'{"n": 2}')
     stop = threading.Event()
     worker = threading.Thread(
-        target=delivery.run_worker, args=(outbox, settings_for(receiver.url, outbox.path), stop, 0.02)
+        target=delivery.run_worker,
+        args=(outbox, settings_for(receiver.url, outbox.path), stop, 0.02),
     )
     worker.start()
     try:
@@ -251,11 +274,17 @@ def test_delivery_logs_no_content(tmp_path, caplog):
 
 # --- the referral body and the contact answer -----------------------------------
 
+
 def test_referral_body_holds_only_what_was_approved(make_tracker):
     tracker = make_tracker(
-        None, report_what="boss keeps passports", report_where="skipped", report_when="last week",
-        report_who=None, report_summary="What I saw: boss keeps passports",
-        referral_contact_way="021 555 0199", referral_contact_time="Evening",
+        None,
+        report_what="boss keeps passports",
+        report_where="skipped",
+        report_when="last week",
+        report_who=None,
+        report_summary="What I saw: boss keeps passports",
+        referral_contact_way="021 555 0199",
+        referral_contact_time="Evening",
         support_need="employment",
     )
     body = json.loads(referral_body(tracker))
@@ -265,10 +294,18 @@ def test_referral_body_holds_only_what_was_approved(make_tracker):
     assert "support_need" not in json.dumps(body) and "test" not in body.values()
 
 
-@pytest.mark.parametrize("text, usable", [
-    ("021 555 0199", True), ("text me on +64 21 555 0199", True), ("me@example.org", True),
-    ("call me", False), ("skip", False), ("", False), ("12345", False),
-])
+@pytest.mark.parametrize(
+    "text, usable",
+    [
+        ("021 555 0199", True),
+        ("text me on +64 21 555 0199", True),
+        ("me@example.org", True),
+        ("call me", False),
+        ("skip", False),
+        ("", False),
+        ("12345", False),
+    ],
+)
 def test_a_contact_needs_a_number_or_an_email(text, usable):
     assert (usable_contact(text) is not None) == usable
 
@@ -287,21 +324,39 @@ async def test_an_outbox_that_cannot_be_written_is_reported_not_confirmed(
 
 # --- an action server killed between the outbox write and delivery ----------------
 
+
 def send_referral_request(url: str) -> dict:
     slots = {
-        "report_what": "workers sleep in the shed", "report_where": "Hastings",
-        "report_when": "skipped", "report_who": "the owner", "report_summary": "What I saw: workers",
-        "referral_contact_way": "021 555 0199", "referral_contact_time": "Evening",
+        "report_what": "workers sleep in the shed",
+        "report_where": "Hastings",
+        "report_when": "skipped",
+        "report_who": "the owner",
+        "report_summary": "What I saw: workers",
+        "referral_contact_way": "021 555 0199",
+        "referral_contact_time": "Evening",
         "referral_consent": "yes",
     }
     payload = {
-        "next_action": "action_send_referral", "sender_id": "t", "version": "3.6.2", "domain": {},
-        "tracker": {"sender_id": "t", "slots": slots, "latest_message": {}, "events": [],
-                    "paused": False, "followup_action": None, "active_loop": {},
-                    "latest_action_name": "referral_form"},
+        "next_action": "action_send_referral",
+        "sender_id": "t",
+        "version": "3.6.2",
+        "domain": {},
+        "tracker": {
+            "sender_id": "t",
+            "slots": slots,
+            "latest_message": {},
+            "events": [],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "referral_form",
+        },
     }
-    request = urllib.request.Request(f"{url}/webhook", data=json.dumps(payload).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{url}/webhook",
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=60) as response:
         return json.loads(response.read())
 
@@ -313,8 +368,10 @@ def referral_status(answer: dict) -> str:
 def run_worker_until(env: dict, condition, timeout: float = 60) -> None:
     worker = subprocess.Popen(
         [sys.executable, "-m", "actions.delivery", "--poll", "0.2"],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **env},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.time() + timeout
@@ -333,8 +390,12 @@ def call_and_ignore_errors(function, *args) -> None:
 
 
 def env_for(receiver: Receiver, outbox: Path, timeout: float = 2) -> dict:
-    return {"REFERRAL_URL": receiver.url, "REFERRAL_SECRET": SECRET,
-            "REFERRAL_OUTBOX": str(outbox), "REFERRAL_TIMEOUT": str(timeout)}
+    return {
+        "REFERRAL_URL": receiver.url,
+        "REFERRAL_SECRET": SECRET,
+        "REFERRAL_OUTBOX": str(outbox),
+        "REFERRAL_TIMEOUT": str(timeout),
+    }
 
 
 def test_killed_action_server_with_receiver_down_loses_nothing(tmp_path):
@@ -353,7 +414,11 @@ def test_killed_action_server_with_receiver_down_loses_nothing(tmp_path):
         assert len(receiver.accepted) == 1
         (body,) = receiver.accepted.values()
         assert body["report"]["where"] == "Hastings" and body["contact"]["way"] == "021 555 0199"
-        assert Outbox(tmp_path / "outbox.db").counts() == {"pending": 0, "delivered": 1, "parked": 0}
+        assert Outbox(tmp_path / "outbox.db").counts() == {
+            "pending": 0,
+            "delivered": 1,
+            "parked": 0,
+        }
     finally:
         receiver.stop()
 

@@ -19,14 +19,17 @@ from actions.report import (
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("  workers   sleep\nin the shed ", "workers sleep in the shed"),
-    ("Skip this question", "skipped"),
-    ("not sure", "skipped"),
-    ("", None),
-    ("   ", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("  workers   sleep\nin the shed ", "workers sleep in the shed"),
+        ("Skip this question", "skipped"),
+        ("not sure", "skipped"),
+        ("", None),
+        ("   ", None),
+        (None, None),
+    ],
+)
 def test_answers_are_tidied_and_skips_recognised(text, expected):
     assert clean_answer(text, 500) == expected
 
@@ -37,8 +40,13 @@ def test_long_answers_are_cut():
 
 
 def test_summary_has_every_field_in_order_and_marks_skipped_ones():
-    summary = summary_of({"report_what": "boss keeps passports", "report_where": "skipped",
-                          "report_when": "last week"})
+    summary = summary_of(
+        {
+            "report_what": "boss keeps passports",
+            "report_where": "skipped",
+            "report_when": "last week",
+        }
+    )
     assert summary.splitlines() == [
         "What I saw: boss keeps passports",
         "Where: (not given)",
@@ -68,7 +76,9 @@ async def test_summary_action_fills_the_summary_and_says_referral_is_off(
     assert dispatcher.messages == []
 
 
-async def test_summary_action_offers_referral_when_configured(dispatcher, make_tracker, monkeypatch):
+async def test_summary_action_offers_referral_when_configured(
+    dispatcher, make_tracker, monkeypatch
+):
     monkeypatch.setenv("REFERRAL_URL", "https://partner.example.org/referrals")
     monkeypatch.setenv("REFERRAL_SECRET", "x" * 32)
     monkeypatch.setenv("REFERRAL_PARTNER", "Partner NZ")
@@ -77,7 +87,9 @@ async def test_summary_action_offers_referral_when_configured(dispatcher, make_t
     assert slots["referral_enabled"] is True and slots["referral_partner"] == "Partner NZ"
 
 
-async def test_unusable_referral_settings_mean_referral_is_off(dispatcher, make_tracker, monkeypatch):
+async def test_unusable_referral_settings_mean_referral_is_off(
+    dispatcher, make_tracker, monkeypatch
+):
     monkeypatch.setenv("REFERRAL_URL", "http://partner.example.org/referrals")  # not https
     monkeypatch.setenv("REFERRAL_SECRET", "x" * 32)
     events = await ActionReportSummary().run(dispatcher, make_tracker(None), {})

@@ -34,10 +34,15 @@ def conversation(domain: Domain, sender: str = "s1") -> DialogueStateTracker:
     tracker = DialogueStateTracker(sender, domain.slots)
     for event in [
         ActionExecuted("action_listen"),
-        UserUttered("my boss took my passport", {"name": "report_something", "confidence": 1.0},
-                    parse_data={"text": "my boss took my passport",
-                                "intent": {"name": "report_something", "confidence": 1.0},
-                                "entities": []}),
+        UserUttered(
+            "my boss took my passport",
+            {"name": "report_something", "confidence": 1.0},
+            parse_data={
+                "text": "my boss took my passport",
+                "intent": {"name": "report_something", "confidence": 1.0},
+                "entities": [],
+            },
+        ),
         SlotSet("report_what", "my boss took my passport"),
         BotUttered("Here is what you told me: my boss took my passport"),
         SlotSet("report_where", "Hastings"),
@@ -50,8 +55,9 @@ def conversation(domain: Domain, sender: str = "s1") -> DialogueStateTracker:
 
 
 def test_endpoints_use_the_private_store(domain):
-    store = TrackerStore.create(read_endpoint_config(str(ROOT / "endpoints.yml"), "tracker_store"),
-                                domain)
+    store = TrackerStore.create(
+        read_endpoint_config(str(ROOT / "endpoints.yml"), "tracker_store"), domain
+    )
     assert isinstance(store, PrivateTrackerStore)
     assert store.max_idle == 60 * 60
 
@@ -73,13 +79,17 @@ async def test_saved_conversation_holds_no_words_and_no_past_values(domain):
     assert tracker.get_slot("report_where") == "Hastings"  # current values stay
     assert tracker.get_slot("referral_enabled") is False
     assert tracker.latest_message.intent["name"] == "report_something"  # the policies' view stays
-    enabled = [e.value for e in tracker.events if isinstance(e, SlotSet) and e.key == "referral_enabled"]
+    enabled = [
+        e.value for e in tracker.events if isinstance(e, SlotSet) and e.key == "referral_enabled"
+    ]
     assert enabled == [True, False]  # slots that steer the conversation keep their history
 
 
 def test_redaction_does_not_change_the_input():
-    events = [{"event": "user", "text": "hello", "parse_data": {"text": "hello"}},
-              {"event": "slot", "name": "report_who", "value": "the owner"}]
+    events = [
+        {"event": "user", "text": "hello", "parse_data": {"text": "hello"}},
+        {"event": "slot", "name": "report_who", "value": "the owner"},
+    ]
     redacted = redact_events(events, {"report_who"}, {"report_who": None})
     assert redacted[0]["text"] is None and redacted[0]["parse_data"]["text"] is None
     assert redacted[1]["value"] is None
@@ -110,8 +120,11 @@ async def test_nothing_before_a_restart_is_kept(domain):
 
     store = PrivateTrackerStore(domain)
     tracker = conversation(domain)
-    for event in [ActionExecuted("utter_forgotten_conversation"), Restarted(),
-                  ActionExecuted("action_listen")]:
+    for event in [
+        ActionExecuted("utter_forgotten_conversation"),
+        Restarted(),
+        ActionExecuted("action_listen"),
+    ]:
         tracker.update(event)
     await store.save(tracker)
     kept = await store.retrieve_full_tracker("s1")

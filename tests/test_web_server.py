@@ -16,14 +16,17 @@ def test_origin_of_a_url():
 
 
 def test_values_in_the_demo_page_are_escaped():
-    page = demo_page(WebSettings(rasa_url='http://x" onload="alert(1)', exit_url="https://a/?q=<b>"))
+    page = demo_page(
+        WebSettings(rasa_url='http://x" onload="alert(1)', exit_url="https://a/?q=<b>")
+    )
     assert 'onload="alert(1)"' not in page and "&quot; onload=&quot;" in page
     assert "<b>" not in page and "{{" not in page
 
 
 def test_the_page_may_only_connect_to_the_rasa_server():
     policy = page_headers(WebSettings(rasa_url="https://chat.example.org/x", exit_url="e"))[
-        "Content-Security-Policy"]
+        "Content-Security-Policy"
+    ]
     assert "connect-src https://chat.example.org;" in policy
     assert "default-src 'none'" in policy and "unsafe" not in policy
 
@@ -38,6 +41,15 @@ def test_the_widget_never_touches_device_storage_or_parses_html():
 
     source = (Path(__file__).resolve().parents[1] / "bot/web/static/widget.js").read_text()
     code = "\n".join(line for line in source.splitlines() if not line.strip().startswith("*"))
-    for api in ["localStorage", "sessionStorage", "indexedDB", "document.cookie", "innerHTML",
-                "outerHTML", "insertAdjacentHTML", "eval(", "new Function"]:
+    for api in [
+        "localStorage",
+        "sessionStorage",
+        "indexedDB",
+        "document.cookie",
+        "innerHTML",
+        "outerHTML",
+        "insertAdjacentHTML",
+        "eval(",
+        "new Function",
+    ]:
         assert api not in code, api

@@ -41,7 +41,8 @@ def id_secret(env: Mapping[str, str] = os.environ) -> Optional[str]:
     if len(secret) < MIN_SECRET_LENGTH:
         logger.error(
             "%s must be set (at least %d characters) for messaging channels; they stay off.",
-            ID_SECRET_ENV, MIN_SECRET_LENGTH,
+            ID_SECRET_ENV,
+            MIN_SECRET_LENGTH,
         )
         return None
     return secret
@@ -53,7 +54,9 @@ def conversation_id(secret: str, platform: str, address: str) -> str:
     return f"{platform}-{digest.hexdigest()[:40]}"
 
 
-def settings_from_env(names: Sequence[str], env: Mapping[str, str] = os.environ) -> Optional[Dict[str, str]]:
+def settings_from_env(
+    names: Sequence[str], env: Mapping[str, str] = os.environ
+) -> Optional[Dict[str, str]]:
     """The channel's settings when every one of `names` is set, else None (channel off)."""
     values = {name: env.get(name, "").strip() for name in names}
     missing = [name for name, value in values.items() if not value]
@@ -74,7 +77,9 @@ class ExpiringSet:
     def add(self, key: str, now: Optional[float] = None) -> bool:
         """Remember `key`; False when it was already seen (a replay)."""
         now = time.time() if now is None else now
-        while self._seen and (next(iter(self._seen.values())) < now - self.ttl or len(self._seen) >= self.size):
+        while self._seen and (
+            next(iter(self._seen.values())) < now - self.ttl or len(self._seen) >= self.size
+        ):
             self._seen.popitem(last=False)
         if key in self._seen:
             return False
@@ -223,9 +228,25 @@ class MessagingInput:
         settings = settings_from_env(cls.ENV)
         return cls(settings, id_secret() if settings else None)
 
+    @classmethod
+    def name(cls) -> str:
+        return cls.PLATFORM
+
     @property
     def enabled(self) -> bool:
         return self.settings is not None
+
+    def new_blueprint(self):
+        """The channel's blueprint with its health route (which says "off" when it is)."""
+        from sanic import Blueprint, response
+
+        blueprint = Blueprint(f"{self.PLATFORM}_webhook", self.__class__.__module__)
+
+        @blueprint.route("/", methods=["GET"])
+        async def health(request):
+            return response.json({"status": "ok" if self.enabled else "off"})
+
+        return blueprint
 
     def session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
@@ -254,3 +275,11 @@ class MessagingInput:
         sender = self.conversation(address)
         text = self.options.resolve(sender, text or "")
         await on_new_message(UserMessage(text, output, sender, input_channel=self.name()))
+
+
+class RenderingOutput:
+    """Mixin for our output channels: everything goes through `send_response`,
+    which renders the whole message (text, links, options) for the platform."""
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text})

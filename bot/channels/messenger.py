@@ -25,7 +25,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.messaging import MessagingInput, link_lines, send_with_retry, split_text
+from bot.channels.messaging import (
+    MessagingInput,
+    RenderingOutput,
+    link_lines,
+    send_with_retry,
+    split_text,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -47,37 +53,44 @@ def short_title(title: str) -> str:
     return title if len(title) <= QUICK_REPLY_TITLE else title[: QUICK_REPLY_TITLE - 1] + "…"
 
 
-class MessengerOutput(OutputChannel):
-    @classmethod
-    def name(cls) -> Text:
-        return "messenger"
-
+class MessengerOutput(RenderingOutput, OutputChannel):
     def __init__(self, channel: "MessengerInput", psid: str) -> None:
         self.channel, self.psid = channel, psid
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
-        text = "\n".join(p for p in [message.get("text") or "", *link_lines(message.get("custom"))] if p)
+        text = "\n".join(
+            p for p in [message.get("text") or "", *link_lines(message.get("custom"))] if p
+        )
         buttons = (message.get("buttons") or [])[:MAX_QUICK_REPLIES]
         pieces = split_text(text, LIMIT) or (["…"] if buttons else [])
         if buttons:
-            self.channel.options.remember(recipient_id, [str(b.get("payload", "")) for b in buttons])
+            self.channel.options.remember(
+                recipient_id, [str(b.get("payload", "")) for b in buttons]
+            )
         url = f"{api_base()}/me/messages"
         for index, piece in enumerate(pieces):
             body: Dict[str, Any] = {"text": piece}
             if buttons and index == len(pieces) - 1:
                 body["quick_replies"] = [
-                    {"content_type": "text", "title": short_title(str(b.get("title", ""))),
-                     "payload": str(b.get("payload", ""))[:1000]}
+                    {
+                        "content_type": "text",
+                        "title": short_title(str(b.get("title", ""))),
+                        "payload": str(b.get("payload", ""))[:1000],
+                    }
                     for b in buttons
                 ]
             await send_with_retry(
-                self.channel.session(), "POST", url, "messenger",
+                self.channel.session(),
+                "POST",
+                url,
+                "messenger",
                 params={"access_token": self.channel.settings["MESSENGER_PAGE_TOKEN"]},
-                json={"recipient": {"id": self.psid}, "messaging_type": "RESPONSE", "message": body},
+                json={
+                    "recipient": {"id": self.psid},
+                    "messaging_type": "RESPONSE",
+                    "message": body,
+                },
             )
-
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"text": text})
 
 
 def read_events(payload: Any) -> Iterator[Dict[str, Any]]:
@@ -91,28 +104,30 @@ def read_events(payload: Any) -> Iterator[Dict[str, Any]]:
             if not isinstance(sender, str):
                 raise ValueError("event without a sender")
             if isinstance(message, dict) and not message.get("is_echo"):
-                text = (message.get("quick_reply") or {}).get("payload") or message.get("text") or ""
-                yield {"psid": sender, "id": message.get("mid") or "", "text": str(text),
-                       "timestamp": event.get("timestamp")}
+                text = (
+                    (message.get("quick_reply") or {}).get("payload") or message.get("text") or ""
+                )
+                yield {
+                    "psid": sender,
+                    "id": message.get("mid") or "",
+                    "text": str(text),
+                    "timestamp": event.get("timestamp"),
+                }
             elif isinstance(postback, dict):
-                yield {"psid": sender, "id": postback.get("mid") or f"{sender}:{event.get('timestamp')}",
-                       "text": str(postback.get("payload") or ""), "timestamp": event.get("timestamp")}
+                yield {
+                    "psid": sender,
+                    "id": postback.get("mid") or f"{sender}:{event.get('timestamp')}",
+                    "text": str(postback.get("payload") or ""),
+                    "timestamp": event.get("timestamp"),
+                }
 
 
 class MessengerInput(MessagingInput, InputChannel):
     PLATFORM = "messenger"
     ENV = ("MESSENGER_APP_SECRET", "MESSENGER_PAGE_TOKEN", "MESSENGER_VERIFY_TOKEN")
 
-    @classmethod
-    def name(cls) -> Text:
-        return "messenger"
-
     def blueprint(self, on_new_message: Callable[[Any], Awaitable[Any]]) -> Blueprint:
-        messenger = Blueprint("messenger_webhook", __name__)
-
-        @messenger.route("/", methods=["GET"])
-        async def health(request: Request) -> HTTPResponse:
-            return response.json({"status": "ok" if self.enabled else "off"})
+        messenger = self.new_blueprint()
 
         if not self.enabled:
             return messenger
@@ -143,7 +158,9 @@ class MessengerInput(MessagingInput, InputChannel):
                 if isinstance(timestamp, (int, float)) and self.too_old(timestamp / 1000):
                     continue
                 output = MessengerOutput(self, event["psid"])
-                self.background.run(self.handle(on_new_message, event["psid"], event["text"], output))
+                self.background.run(
+                    self.handle(on_new_message, event["psid"], event["text"], output)
+                )
             return response.text("EVENT_RECEIVED")
 
         return messenger

@@ -30,7 +30,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.messaging import MessagingInput, link_lines, send_with_retry, split_text
+from bot.channels.messaging import (
+    MessagingInput,
+    RenderingOutput,
+    link_lines,
+    send_with_retry,
+    split_text,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -42,11 +48,7 @@ def api_base() -> str:
     return os.environ.get("TELEGRAM_API_BASE", "https://api.telegram.org").rstrip("/")
 
 
-class TelegramOutput(OutputChannel):
-    @classmethod
-    def name(cls) -> Text:
-        return "telegram"
-
+class TelegramOutput(RenderingOutput, OutputChannel):
     def __init__(self, channel: "TelegramInput", chat_id: int) -> None:
         self.channel, self.chat_id = channel, chat_id
 
@@ -55,24 +57,27 @@ class TelegramOutput(OutputChannel):
         return await send_with_retry(self.channel.session(), "POST", url, "telegram", json=payload)
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
-        text = "\n".join(p for p in [message.get("text") or "", *link_lines(message.get("custom"))] if p)
+        text = "\n".join(
+            p for p in [message.get("text") or "", *link_lines(message.get("custom"))] if p
+        )
         buttons = message.get("buttons") or []
         pieces = split_text(text, LIMIT) or ([" "] if buttons else [])
         keyboard = None
         if buttons:
-            self.channel.options.remember(recipient_id, [str(b.get("payload", "")) for b in buttons])
-            keyboard = {"inline_keyboard": [
-                [{"text": str(b.get("title", ""))[:64], "callback_data": str(i)}]
-                for i, b in enumerate(buttons, start=1)
-            ]}
+            self.channel.options.remember(
+                recipient_id, [str(b.get("payload", "")) for b in buttons]
+            )
+            keyboard = {
+                "inline_keyboard": [
+                    [{"text": str(b.get("title", ""))[:64], "callback_data": str(i)}]
+                    for i, b in enumerate(buttons, start=1)
+                ]
+            }
         for index, piece in enumerate(pieces):
             payload: Dict[str, Any] = {"chat_id": self.chat_id, "text": piece}
             if keyboard and index == len(pieces) - 1:
                 payload["reply_markup"] = keyboard
             await self.call("sendMessage", payload)
-
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"text": text})
 
 
 def read_update(update: Any) -> Optional[Dict[str, Any]]:
@@ -84,15 +89,23 @@ def read_update(update: Any) -> Optional[Dict[str, Any]]:
         chat = message.get("chat") or {}
         if not isinstance(chat.get("id"), int):
             raise ValueError("message without a chat")
-        return {"chat": chat["id"], "text": message.get("text") or "", "date": message.get("date"),
-                "callback": None}
+        return {
+            "chat": chat["id"],
+            "text": message.get("text") or "",
+            "date": message.get("date"),
+            "callback": None,
+        }
     if isinstance(update.get("callback_query"), dict):
         query = update["callback_query"]
         chat = (query.get("message") or {}).get("chat") or {}
         if not isinstance(chat.get("id"), int) or not isinstance(query.get("id"), str):
             raise ValueError("callback without a chat")
-        return {"chat": chat["id"], "text": str(query.get("data") or ""), "date": None,
-                "callback": query["id"]}
+        return {
+            "chat": chat["id"],
+            "text": str(query.get("data") or ""),
+            "date": None,
+            "callback": query["id"],
+        }
     return None  # edits, joins and the like: nothing to answer
 
 
@@ -106,10 +119,6 @@ class TelegramInput(MessagingInput, InputChannel):
             logger.error("TELEGRAM_SECRET_TOKEN may hold only A-Z a-z 0-9 _ -; Telegram is off.")
             self.settings = None
 
-    @classmethod
-    def name(cls) -> Text:
-        return "telegram"
-
     def verified(self, request: Request) -> bool:
         given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
         return hmac.compare_digest(
@@ -117,11 +126,7 @@ class TelegramInput(MessagingInput, InputChannel):
         )
 
     def blueprint(self, on_new_message: Callable[[Any], Awaitable[Any]]) -> Blueprint:
-        telegram = Blueprint("telegram_webhook", __name__)
-
-        @telegram.route("/", methods=["GET"])
-        async def health(request: Request) -> HTTPResponse:
-            return response.json({"status": "ok" if self.enabled else "off"})
+        telegram = self.new_blueprint()
 
         if not self.enabled:
             return telegram
@@ -140,8 +145,9 @@ class TelegramInput(MessagingInput, InputChannel):
                 return response.text("OK")
             output = TelegramOutput(self, update["chat"])
             if update["callback"]:
-                self.background.run(output.call("answerCallbackQuery",
-                                                {"callback_query_id": update["callback"]}))
+                self.background.run(
+                    output.call("answerCallbackQuery", {"callback_query_id": update["callback"]})
+                )
             self.background.run(
                 self.handle(on_new_message, str(update["chat"]), update["text"], output)
             )
@@ -157,16 +163,27 @@ async def set_webhook(url: str) -> bool:
     token, secret = os.environ["TELEGRAM_BOT_TOKEN"], os.environ["TELEGRAM_SECRET_TOKEN"]
     async with aiohttp.ClientSession() as session:
         return await send_with_retry(
-            session, "POST", f"{api_base()}/bot{token}/setWebhook", "telegram",
-            json={"url": url, "secret_token": secret, "allowed_updates": ["message", "callback_query"],
-                  "drop_pending_updates": True},
+            session,
+            "POST",
+            f"{api_base()}/bot{token}/setWebhook",
+            "telegram",
+            json={
+                "url": url,
+                "secret_token": secret,
+                "allowed_updates": ["message", "callback_query"],
+                "drop_pending_updates": True,
+            },
         )
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Register the Telegram webhook.")
-    parser.add_argument("--set-webhook", required=True, metavar="URL",
-                        help="the public https URL of /webhooks/telegram/webhook")
+    parser.add_argument(
+        "--set-webhook",
+        required=True,
+        metavar="URL",
+        help="the public https URL of /webhooks/telegram/webhook",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO)
     if not args.set_webhook.startswith("https://"):

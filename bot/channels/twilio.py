@@ -29,6 +29,7 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
 from bot.channels.messaging import (
+    RenderingOutput,
     MessagingInput,
     link_lines,
     numbered,
@@ -56,12 +57,8 @@ def render(message: Dict[str, Any], limit: int) -> tuple:
     return split_text(body, limit), [str(b.get("payload", "")) for b in buttons]
 
 
-class TwilioOutput(OutputChannel):
+class TwilioOutput(RenderingOutput, OutputChannel):
     """Sends the answers to one person; their number lives only here, in memory."""
-
-    @classmethod
-    def name(cls) -> Text:
-        return "twilio"
 
     def __init__(self, channel: "TwilioInput", to: str, from_: str, silent: bool) -> None:
         self.channel, self.to, self.from_, self.silent = channel, to, from_, silent
@@ -74,17 +71,19 @@ class TwilioOutput(OutputChannel):
         if self.silent:
             return
         settings = self.channel.settings
-        url = (f"{settings['TWILIO_API_BASE']}/2010-04-01/Accounts/"
-               f"{settings['TWILIO_ACCOUNT_SID']}/Messages.json")
+        url = (
+            f"{settings['TWILIO_API_BASE']}/2010-04-01/Accounts/"
+            f"{settings['TWILIO_ACCOUNT_SID']}/Messages.json"
+        )
         for piece in pieces:
             await send_with_retry(
-                self.channel.session(), "POST", url, "twilio",
+                self.channel.session(),
+                "POST",
+                url,
+                "twilio",
                 data={"From": self.from_, "To": self.to, "Body": piece},
                 auth=self.channel.auth(),
             )
-
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"text": text})
 
 
 class TwilioInput(MessagingInput, InputChannel):
@@ -95,29 +94,26 @@ class TwilioInput(MessagingInput, InputChannel):
         super().__init__(settings, secret)
         if self.settings is not None:
             self.settings["TWILIO_API_BASE"] = os.environ.get(
-                "TWILIO_API_BASE", "https://api.twilio.com").rstrip("/")
+                "TWILIO_API_BASE", "https://api.twilio.com"
+            ).rstrip("/")
             self.validator = RequestValidator(self.settings["TWILIO_AUTH_TOKEN"])
 
-    @classmethod
-    def name(cls) -> Text:
-        return "twilio"
-
     def auth(self) -> aiohttp.BasicAuth:
-        return aiohttp.BasicAuth(self.settings["TWILIO_ACCOUNT_SID"], self.settings["TWILIO_AUTH_TOKEN"])
+        return aiohttp.BasicAuth(
+            self.settings["TWILIO_ACCOUNT_SID"], self.settings["TWILIO_AUTH_TOKEN"]
+        )
 
     def verified(self, request: Request) -> bool:
         signature = request.headers.get("X-Twilio-Signature", "")
         params = {key: values[0] for key, values in (request.form or {}).items()}
-        return bool(signature) and self.validator.validate(
-            self.settings["TWILIO_WEBHOOK_URL"], params, signature
-        ) and params.get("AccountSid") == self.settings["TWILIO_ACCOUNT_SID"]
+        return (
+            bool(signature)
+            and self.validator.validate(self.settings["TWILIO_WEBHOOK_URL"], params, signature)
+            and params.get("AccountSid") == self.settings["TWILIO_ACCOUNT_SID"]
+        )
 
     def blueprint(self, on_new_message: Callable[[Any], Awaitable[Any]]) -> Blueprint:
-        twilio = Blueprint("twilio_webhook", __name__)
-
-        @twilio.route("/", methods=["GET"])
-        async def health(request: Request) -> HTTPResponse:
-            return response.json({"status": "ok" if self.enabled else "off"})
+        twilio = self.new_blueprint()
 
         if not self.enabled:
             return twilio

@@ -32,7 +32,9 @@ UNAVAILABLE = (
 )
 
 
-def read_request(request: Request, need_message: bool) -> Tuple[Optional[str], Optional[str], Optional[str]]:
+def read_request(
+    request: Request, need_message: bool
+) -> Tuple[Optional[str], Optional[str], Optional[str]]:
     """(sender, message, error): the error says why a request is refused."""
     try:
         body = request.json
@@ -60,9 +62,7 @@ class WebChatInput(InputChannel):
     def name(cls) -> Text:
         return "webchat"
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webchat = Blueprint("webchat_webhook", __name__)
 
         @webchat.route("/", methods=["GET"])

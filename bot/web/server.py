@@ -51,16 +51,18 @@ def origin(url: str) -> str:
 
 
 def page_headers(settings: WebSettings) -> Dict[str, str]:
-    policy = "; ".join([
-        "default-src 'none'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self'",
-        f"connect-src {origin(settings.rasa_url)}",
-        "base-uri 'none'",
-        "form-action 'none'",
-        "frame-ancestors 'none'",
-    ])
+    policy = "; ".join(
+        [
+            "default-src 'none'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self'",
+            f"connect-src {origin(settings.rasa_url)}",
+            "base-uri 'none'",
+            "form-action 'none'",
+            "frame-ancestors 'none'",
+        ]
+    )
     return {
         **COMMON_HEADERS,
         "Content-Security-Policy": policy,

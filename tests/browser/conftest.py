@@ -22,10 +22,18 @@ def chromium_options(width: int, height: int, user_data: Path):
     options = Options()
     options.binary_location = CHROMIUM
     for argument in [
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-extensions",
-        f"--user-data-dir={user_data}", f"--window-size={width},{height}",
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-extensions",
+        f"--user-data-dir={user_data}",
+        f"--window-size={width},{height}",
     ]:
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
@@ -52,9 +60,15 @@ def browser_factory(tmp_path):
         driver.set_page_load_timeout(60)
         # Headless Chromium keeps windows at least 500 px wide: emulate the exact
         # viewport (a phone is 360 px wide) so that layouts are tested at that size.
-        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-            "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500,
-        })
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {
+                "width": width,
+                "height": height,
+                "deviceScaleFactor": 1,
+                "mobile": width < 500,
+            },
+        )
         drivers.append(driver)
         return driver
 

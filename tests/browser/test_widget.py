@@ -21,6 +21,7 @@ WAIT = 30
 
 # --- helpers ----------------------------------------------------------------------
 
+
 def open_chat(browser, stack):
     browser.get(stack["web"] + "/")
     WebDriverWait(browser, WAIT).until(
@@ -30,8 +31,10 @@ def open_chat(browser, stack):
 
 def bot_messages(browser):
     """The text of the bot's messages, without the label for screen readers."""
-    return [e.text.removeprefix("Assistant:").strip()
-            for e in browser.find_elements(By.CSS_SELECTOR, ".nzth-log .nzth-bot")]
+    return [
+        e.text.removeprefix("Assistant:").strip()
+        for e in browser.find_elements(By.CSS_SELECTOR, ".nzth-log .nzth-bot")
+    ]
 
 
 def say(browser, text: str) -> str:
@@ -65,8 +68,10 @@ def device_storage(browser) -> dict:
 
 
 def nothing_stored(browser) -> bool:
-    return device_storage(browser) == {"local": 0, "session": 0, "cookie": "", "indexedDB": 0} \
+    return (
+        device_storage(browser) == {"local": 0, "session": 0, "cookie": "", "indexedDB": 0}
         and browser.get_cookies() == []
+    )
 
 
 def senders_sent(browser) -> list:
@@ -84,6 +89,7 @@ def senders_sent(browser) -> list:
 
 # --- the page and its server ---------------------------------------------------------
 
+
 def test_page_is_served_with_a_strict_content_security_policy(stack):
     with urllib.request.urlopen(stack["web"] + "/", timeout=10) as response:
         policy = response.headers["Content-Security-Policy"]
@@ -94,7 +100,7 @@ def test_page_is_served_with_a_strict_content_security_policy(stack):
     assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy
     assert "script-src 'self'" in policy and f"connect-src {stack['rasa']}" in policy
     assert "frame-ancestors 'none'" in policy
-    assert "<script src=\"/widget.js\"" in page and "<script>" not in page and "style=" not in page
+    assert '<script src="/widget.js"' in page and "<script>" not in page and "style=" not in page
     with urllib.request.urlopen(stack["web"] + "/widget.js", timeout=10) as response:
         assert response.headers["Content-Type"].startswith("application/javascript")
     with pytest.raises(urllib.error.HTTPError) as missing:
@@ -105,9 +111,13 @@ def test_page_is_served_with_a_strict_content_security_policy(stack):
 def test_cors_allows_only_the_configured_page(stack):
     def preflight(origin: str):
         request = urllib.request.Request(
-            f"{stack['rasa']}/webhooks/webchat/webhook", method="OPTIONS",
-            headers={"Origin": origin, "Access-Control-Request-Method": "POST",
-                     "Access-Control-Request-Headers": "content-type"},
+            f"{stack['rasa']}/webhooks/webchat/webhook",
+            method="OPTIONS",
+            headers={
+                "Origin": origin,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "content-type",
+            },
         )
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.headers.get("Access-Control-Allow-Origin")
@@ -116,13 +126,16 @@ def test_cors_allows_only_the_configured_page(stack):
     assert preflight("https://attacker.example") is None
 
 
-@pytest.mark.parametrize("body, problem", [
-    ({"sender": "short", "message": "hi"}, "sender"),
-    ({"sender": "x" * 20 + "/../", "message": "hi"}, "sender"),
-    ({"sender": "a" * 32, "message": 5}, "message"),
-    ({"sender": "a" * 32, "message": "x" * 20_001}, "message"),
-    (["not", "an", "object"], "object"),
-])
+@pytest.mark.parametrize(
+    "body, problem",
+    [
+        ({"sender": "short", "message": "hi"}, "sender"),
+        ({"sender": "x" * 20 + "/../", "message": "hi"}, "sender"),
+        ({"sender": "a" * 32, "message": 5}, "message"),
+        ({"sender": "a" * 32, "message": "x" * 20_001}, "message"),
+        (["not", "an", "object"], "object"),
+    ],
+)
 def test_the_channel_refuses_malformed_requests(stack, body, problem):
     with pytest.raises(urllib.error.HTTPError) as refused:
         post_json(f"{stack['rasa']}/webhooks/webchat/webhook", body)
@@ -141,6 +154,7 @@ def test_forget_deletes_the_stored_conversation(stack):
 
 # --- in the browser -------------------------------------------------------------------
 
+
 def test_a_question_gets_its_answer_and_source(browser, stack):
     open_chat(browser, stack)
     notice = browser.find_element(By.CSS_SELECTOR, ".nzth-notice").text
@@ -155,9 +169,14 @@ def test_a_question_gets_its_answer_and_source(browser, stack):
 def test_a_quick_reply_button_is_sent_and_answered(browser, stack):
     open_chat(browser, stack)
     say(browser, "kia ora")
-    button = WebDriverWait(browser, WAIT).until(EC.element_to_be_clickable(
-        (By.XPATH, "//button[contains(@class,'nzth-reply') and normalize-space()='Warning signs']")
-    ))
+    button = WebDriverWait(browser, WAIT).until(
+        EC.element_to_be_clickable(
+            (
+                By.XPATH,
+                "//button[contains(@class,'nzth-reply') and normalize-space()='Warning signs']",
+            )
+        )
+    )
     before = len(bot_messages(browser))
     button.click()
     answer = wait_for_answer(browser, before)
@@ -172,7 +191,9 @@ def test_a_quick_reply_button_is_sent_and_answered(browser, stack):
 def test_danger_gets_111_with_a_tappable_number(browser, stack):
     open_chat(browser, stack)
     answer = say(browser, "help me now, he is here")
-    assert answer.splitlines()[0].startswith("If you or someone else is in danger right now, call 111")
+    assert answer.splitlines()[0].startswith(
+        "If you or someone else is in danger right now, call 111"
+    )
     links = browser.find_elements(By.CSS_SELECTOR, ".nzth-log a[href='tel:111']")
     assert links and links[0].text == "Call 111"
 
@@ -258,9 +279,10 @@ def test_no_content_security_policy_violations(browser, stack):
 
 
 def test_reduced_motion_turns_animation_off(browser, stack):
-    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {
-        "features": [{"name": "prefers-reduced-motion", "value": "reduce"}]
-    })
+    browser.execute_cdp_cmd(
+        "Emulation.setEmulatedMedia",
+        {"features": [{"name": "prefers-reduced-motion", "value": "reduce"}]},
+    )
     open_chat(browser, stack)
     name = browser.execute_script(
         "return getComputedStyle(document.querySelector('.nzth-msg')).animationName"
@@ -269,8 +291,9 @@ def test_reduced_motion_turns_animation_off(browser, stack):
 
 
 @pytest.mark.parametrize("name, width, height", [("desktop", 1280, 900), ("phone", 360, 740)])
-def test_screenshots_and_no_sideways_scrolling(browser_factory, stack, screenshots, name, width,
-                                               height):
+def test_screenshots_and_no_sideways_scrolling(
+    browser_factory, stack, screenshots, name, width, height
+):
     browser = browser_factory(width, height)
     open_chat(browser, stack)
     assert browser.execute_script("return window.innerWidth") == width

@@ -27,6 +27,7 @@ OUR_NUMBER = "+6498765432"
 
 # --- posting like each platform -------------------------------------------------
 
+
 def post(url: str, data: bytes, headers: Dict[str, str]) -> int:
     request = urllib.request.Request(url, data=data, method="POST", headers=headers)
     try:
@@ -38,26 +39,40 @@ def post(url: str, data: bytes, headers: Dict[str, str]) -> int:
 
 def twilio_params(body: str, sender: str = PHONE, sid: str = "") -> Dict[str, str]:
     to = f"whatsapp:{OUR_NUMBER}" if sender.startswith("whatsapp:") else OUR_NUMBER
-    return {"MessageSid": sid or "SM" + uuid.uuid4().hex, "AccountSid": CHANNEL_ENV["TWILIO_ACCOUNT_SID"],
-            "From": sender, "To": to, "Body": body, "NumMedia": "0"}
+    return {
+        "MessageSid": sid or "SM" + uuid.uuid4().hex,
+        "AccountSid": CHANNEL_ENV["TWILIO_ACCOUNT_SID"],
+        "From": sender,
+        "To": to,
+        "Body": body,
+        "NumMedia": "0",
+    }
 
 
 def post_twilio(stack, params: Dict[str, str], signature: str = None) -> int:
     if signature is None:
         signature = RequestValidator(CHANNEL_ENV["TWILIO_AUTH_TOKEN"]).compute_signature(
-            stack["twilio_url"], params)
+            stack["twilio_url"], params
+        )
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
     if signature:
         headers["X-Twilio-Signature"] = signature
-    return post(f"{stack['rasa']}/webhooks/twilio/webhook",
-                urllib.parse.urlencode(params).encode(), headers)
+    return post(
+        f"{stack['rasa']}/webhooks/twilio/webhook", urllib.parse.urlencode(params).encode(), headers
+    )
 
 
 def telegram_update(text: str, chat: int, update_id: int = None) -> Dict[str, Any]:
-    return {"update_id": update_id or int(time.time() * 1000) % 2_000_000_000,
-            "message": {"message_id": 7, "date": int(time.time()),
-                        "chat": {"id": chat, "type": "private"},
-                        "from": {"id": chat, "is_bot": False, "first_name": "Test"}, "text": text}}
+    return {
+        "update_id": update_id or int(time.time() * 1000) % 2_000_000_000,
+        "message": {
+            "message_id": 7,
+            "date": int(time.time()),
+            "chat": {"id": chat, "type": "private"},
+            "from": {"id": chat, "is_bot": False, "first_name": "Test"},
+            "text": text,
+        },
+    }
 
 
 def post_telegram(stack, update: Any, token: str = CHANNEL_ENV["TELEGRAM_SECRET_TOKEN"]) -> int:
@@ -72,9 +87,25 @@ def messenger_delivery(psid: str, text: str = "", quick_reply: str = "", mid: st
     message: Dict[str, Any] = {"mid": mid or "m_" + uuid.uuid4().hex, "text": text}
     if quick_reply:
         message["quick_reply"] = {"payload": quick_reply}
-    return json.dumps({"object": "page", "entry": [{"id": "PAGE", "time": now, "messaging": [
-        {"sender": {"id": psid}, "recipient": {"id": "PAGE"}, "timestamp": now, "message": message}
-    ]}]}).encode()
+    return json.dumps(
+        {
+            "object": "page",
+            "entry": [
+                {
+                    "id": "PAGE",
+                    "time": now,
+                    "messaging": [
+                        {
+                            "sender": {"id": psid},
+                            "recipient": {"id": "PAGE"},
+                            "timestamp": now,
+                            "message": message,
+                        }
+                    ],
+                }
+            ],
+        }
+    ).encode()
 
 
 def meta_signature(body: bytes, secret: str = CHANNEL_ENV["MESSENGER_APP_SECRET"]) -> str:
@@ -90,6 +121,7 @@ def post_messenger(stack, body: bytes, signature: str = None) -> int:
 
 
 # --- reading what was sent ----------------------------------------------------------
+
 
 def wait_for(condition, timeout: float = 30.0):
     deadline = time.time() + timeout
@@ -110,8 +142,11 @@ def telegram_sent(platform, chat: int) -> List[Dict[str, Any]]:
 
 
 def messenger_sent(platform, psid: str) -> List[Dict[str, Any]]:
-    return [r["body"]["message"] for r in platform.sent("/me/messages")
-            if r["body"]["recipient"]["id"] == psid]
+    return [
+        r["body"]["message"]
+        for r in platform.sent("/me/messages")
+        if r["body"]["recipient"]["id"] == psid
+    ]
 
 
 def settled(read, quiet: float = 1.5):
@@ -135,6 +170,7 @@ def new_phone() -> str:
 
 # --- Twilio: SMS and WhatsApp -----------------------------------------------------------
 
+
 def test_twilio_signed_sms_is_answered_with_numbered_options(stack, platform):
     phone = new_phone()
     assert post_twilio(stack, twilio_params("kia ora", phone)) == 200
@@ -147,8 +183,12 @@ def test_twilio_signed_sms_is_answered_with_numbered_options(stack, platform):
     assert all(len(a) <= 1600 for a in answers)
     # The answer, longer than one SMS would allow if joined, is split at sentence ends.
     request = next(r for r in platform.sent("/Messages.json") if r["body"]["To"] == phone)
-    assert request["path"] == f"/2010-04-01/Accounts/{CHANNEL_ENV['TWILIO_ACCOUNT_SID']}/Messages.json"
-    assert request["body"]["From"] == OUR_NUMBER and request["headers"]["Authorization"].startswith("Basic ")
+    assert (
+        request["path"] == f"/2010-04-01/Accounts/{CHANNEL_ENV['TWILIO_ACCOUNT_SID']}/Messages.json"
+    )
+    assert request["body"]["From"] == OUR_NUMBER and request["headers"]["Authorization"].startswith(
+        "Basic "
+    )
 
 
 @pytest.mark.parametrize("signature", ["", "bm90IGEgc2lnbmF0dXJl", "wrong"])
@@ -166,24 +206,36 @@ def test_twilio_signature_for_another_url_or_tampered_body_is_refused(stack, pla
     phone = new_phone()
     params = twilio_params("hello", phone)
     elsewhere = RequestValidator(CHANNEL_ENV["TWILIO_AUTH_TOKEN"]).compute_signature(
-        "https://attacker.example/webhooks/twilio/webhook", params)
+        "https://attacker.example/webhooks/twilio/webhook", params
+    )
     assert post_twilio(stack, params, signature=elsewhere) == 403
     good = RequestValidator(CHANNEL_ENV["TWILIO_AUTH_TOKEN"]).compute_signature(
-        stack["twilio_url"], params)
+        stack["twilio_url"], params
+    )
     assert post_twilio(stack, {**params, "Body": "something else"}, signature=good) == 403
     other_account = {**params, "AccountSid": "AC" + "2" * 32}
     assert post_twilio(stack, other_account) == 403  # signed, but not our account
 
 
+def assert_handled_once(stack, send, read, sender: str) -> None:
+    """Send the same delivery twice: one answer, one user event."""
+    assert send() == 200
+    wait_for(read)
+    first = settled(read)
+    assert send() == 200
+    assert settled(read) == first
+    assert user_events(stack, sender) == 1
+
+
 def test_twilio_replay_is_acknowledged_but_not_handled_again(stack, platform):
     phone = new_phone()
     params = twilio_params("what is people smuggling", phone)
-    assert post_twilio(stack, params) == 200
-    wait_for(lambda: twilio_sent(platform, phone))
-    first = settled(lambda: twilio_sent(platform, phone))
-    assert post_twilio(stack, params) == 200
-    assert settled(lambda: twilio_sent(platform, phone)) == first
-    assert user_events(stack, conversation_id(SECRET, "twilio", phone)) == 1
+    assert_handled_once(
+        stack,
+        lambda: post_twilio(stack, params),
+        lambda: twilio_sent(platform, phone),
+        conversation_id(SECRET, "twilio", phone),
+    )
 
 
 def test_twilio_malformed_request_is_refused(stack):
@@ -221,12 +273,16 @@ def test_twilio_sending_is_retried_when_rate_limited(stack, platform):
     platform.fail_status, platform.fail_next = 429, 2
     assert post_twilio(stack, twilio_params("are you a bot", phone)) == 200
     wait_for(lambda: twilio_sent(platform, phone))
-    attempts = [r for r in platform.requests if r["path"].endswith("/Messages.json")
-                and r["body"].get("To") == phone]
+    attempts = [
+        r
+        for r in platform.requests
+        if r["path"].endswith("/Messages.json") and r["body"].get("To") == phone
+    ]
     assert [r["status"] for r in attempts][:3] == [429, 429, 200]
 
 
 # --- Telegram -----------------------------------------------------------------------------
+
 
 def test_telegram_message_gets_an_inline_keyboard_and_a_press_is_understood(stack, platform):
     chat = 100_000 + uuid.uuid4().int % 800_000
@@ -234,14 +290,25 @@ def test_telegram_message_gets_an_inline_keyboard_and_a_press_is_understood(stac
     (first,) = wait_for(lambda: telegram_sent(platform, chat))
     keyboard = first["reply_markup"]["inline_keyboard"]
     assert [row[0]["text"] for row in keyboard][:2] == ["What is trafficking?", "Warning signs"]
-    press = {"update_id": int(time.time() * 1000) % 2_000_000_000 + 1,
-             "callback_query": {"id": "cb-" + uuid.uuid4().hex, "data": keyboard[1][0]["callback_data"],
-                                "from": {"id": chat}, "message": {"message_id": 8, "chat": {"id": chat}}}}
+    press = {
+        "update_id": int(time.time() * 1000) % 2_000_000_000 + 1,
+        "callback_query": {
+            "id": "cb-" + uuid.uuid4().hex,
+            "data": keyboard[1][0]["callback_data"],
+            "from": {"id": chat},
+            "message": {"message_id": 8, "chat": {"id": chat}},
+        },
+    }
     assert post_telegram(stack, press) == 200
     answers = settled(lambda: telegram_sent(platform, chat))
     assert any("passport" in a["text"] for a in answers[1:])
-    assert wait_for(lambda: [r for r in platform.sent("/answerCallbackQuery")
-                             if r["body"]["callback_query_id"] == press["callback_query"]["id"]])
+    assert wait_for(
+        lambda: [
+            r
+            for r in platform.sent("/answerCallbackQuery")
+            if r["body"]["callback_query_id"] == press["callback_query"]["id"]
+        ]
+    )
     path = platform.sent("/sendMessage")[0]["path"]
     assert path == f"/bot{CHANNEL_ENV['TELEGRAM_BOT_TOKEN']}/sendMessage"
 
@@ -255,7 +322,9 @@ def test_telegram_without_the_secret_token_is_refused(stack, platform, token):
     assert user_events(stack, conversation_id(SECRET, "telegram", str(chat))) == 0
 
 
-@pytest.mark.parametrize("update", [{"no": "update"}, {"update_id": 5, "message": {"text": "hi"}}, [1, 2]])
+@pytest.mark.parametrize(
+    "update", [{"no": "update"}, {"update_id": 5, "message": {"text": "hi"}}, [1, 2]]
+)
 def test_telegram_malformed_update_is_refused(stack, update):
     assert post_telegram(stack, update) == 400
 
@@ -283,14 +352,19 @@ def test_telegram_links_become_lines_of_text(stack, platform):
 
 # --- Messenger -------------------------------------------------------------------------------
 
+
 def test_messenger_signed_message_gets_quick_replies_and_a_reply_is_understood(stack, platform):
     psid = str(uuid.uuid4().int)[:16]
     assert post_messenger(stack, messenger_delivery(psid, "kia ora")) == 200
     (first,) = wait_for(lambda: messenger_sent(platform, psid))
     replies = first["quick_replies"]
     assert all(len(r["title"]) <= 20 for r in replies)
-    assert post_messenger(stack, messenger_delivery(psid, replies[1]["title"],
-                                                    quick_reply=replies[1]["payload"])) == 200
+    assert (
+        post_messenger(
+            stack, messenger_delivery(psid, replies[1]["title"], quick_reply=replies[1]["payload"])
+        )
+        == 200
+    )
     answers = settled(lambda: messenger_sent(platform, psid))
     assert any("passport" in a["text"] for a in answers[1:])
     assert all(len(a["text"]) <= 2000 for a in answers)
@@ -314,21 +388,23 @@ def test_messenger_malformed_or_replayed_delivery(stack, platform):
     assert post_messenger(stack, json.dumps({"object": "user"}).encode()) == 400
     psid = str(uuid.uuid4().int)[:16]
     body = messenger_delivery(psid, "what is trafficking")
-    assert post_messenger(stack, body) == 200
-    wait_for(lambda: messenger_sent(platform, psid))
-    first = settled(lambda: messenger_sent(platform, psid))
-    assert post_messenger(stack, body) == 200
-    assert settled(lambda: messenger_sent(platform, psid)) == first
-    assert user_events(stack, conversation_id(SECRET, "messenger", psid)) == 1
+    assert_handled_once(
+        stack,
+        lambda: post_messenger(stack, body),
+        lambda: messenger_sent(platform, psid),
+        conversation_id(SECRET, "messenger", psid),
+    )
 
 
 def test_messenger_webhook_subscription_check(stack):
     def check(token: str) -> int:
-        query = urllib.parse.urlencode({"hub.mode": "subscribe", "hub.verify_token": token,
-                                        "hub.challenge": "1158201444"})
+        query = urllib.parse.urlencode(
+            {"hub.mode": "subscribe", "hub.verify_token": token, "hub.challenge": "1158201444"}
+        )
         try:
-            with urllib.request.urlopen(f"{stack['rasa']}/webhooks/messenger/webhook?{query}",
-                                        timeout=10) as response:
+            with urllib.request.urlopen(
+                f"{stack['rasa']}/webhooks/messenger/webhook?{query}", timeout=10
+            ) as response:
                 return response.status if response.read() == b"1158201444" else 500
         except urllib.error.HTTPError as error:
             return error.code
@@ -347,6 +423,7 @@ def test_messenger_police_hand_off_has_tappable_numbers(stack, platform):
 
 
 # --- on every channel ---------------------------------------------------------------------
+
 
 def every_channel():
     return ["twilio", "whatsapp", "telegram", "messenger"]
@@ -400,7 +477,9 @@ def test_forget_me_works_on_every_channel(stack, platform, channel):
     say_on(stack, channel, address, "what is people trafficking")
     wait_for(lambda: sent_on(platform, channel, address))
     say_on(stack, channel, address, "forget me")
-    wait_for(lambda: any("deleted this conversation" in t for t in sent_on(platform, channel, address)))
+    wait_for(
+        lambda: any("deleted this conversation" in t for t in sent_on(platform, channel, address))
+    )
     assert user_events(stack, sender) == 0
 
 

@@ -43,7 +43,9 @@ async def test_police_numbers_come_with_an_offer_to_help_write_the_report(conver
     assert "write down what you saw" in replies[-1]["text"]
 
 
-async def test_summary_to_copy_then_referral_sent_once_with_consent(conversation, referral_receiver):
+async def test_summary_to_copy_then_referral_sent_once_with_consent(
+    conversation, referral_receiver
+):
     before = set(referral_receiver.accepted)
     reply = await write_report(conversation)
     summary = texts(reply)
@@ -87,8 +89,9 @@ async def test_declining_the_referral_forgets_the_report(conversation, referral_
     await assert_forgotten(conversation)
 
 
-async def test_receiver_failing_means_saved_and_sent_later(conversation, referral_receiver,
-                                                          referral_outbox):
+async def test_receiver_failing_means_saved_and_sent_later(
+    conversation, referral_receiver, referral_outbox
+):
     await write_report(conversation)
     for text in ["Yes, send it on", CONTACT, "Evening"]:
         await conversation.say(text)
@@ -111,7 +114,9 @@ async def test_a_contact_without_a_number_or_email_is_asked_again(conversation):
 
 async def test_every_question_can_be_skipped(conversation):
     reply = await write_report(conversation, ["Skip this question"] * 4)
-    assert "What I saw: (not given)" in texts(reply) and "Who was involved: (not given)" in texts(reply)
+    assert "What I saw: (not given)" in texts(reply) and "Who was involved: (not given)" in texts(
+        reply
+    )
 
 
 @pytest.mark.parametrize("word", ["stop", "cancel"])
