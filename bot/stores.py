@@ -3,8 +3,9 @@
 `PrivateTrackerStore` is Rasa's in-memory store with three differences:
 
 * No stored event holds words: the text of every user message and every bot
-  message is removed when the tracker is saved (intents, actions and buttons
-  stay, which is all the dialogue policies need on the next turn).
+  message, and the values of entities found in it (place names), are removed
+  when the tracker is saved (intents, entity names, actions and buttons stay,
+  which is all the dialogue policies need on the next turn).
 * No past slot values: a slot that does not steer the conversation (free
   text such as the report helper's answers) keeps only its current value;
   when an action clears it, nothing of it is left.
@@ -69,7 +70,10 @@ def redact_events(
         if kind == "user":
             event["text"] = None
             if isinstance(event.get("parse_data"), dict):
-                event["parse_data"] = {**event["parse_data"], "text": None}
+                parse = event["parse_data"]
+                # Entity names stay (the policies see them); the words do not.
+                entities = [{**e, "value": None} for e in parse.get("entities") or []]
+                event["parse_data"] = {**parse, "text": None, "entities": entities}
         elif kind == "bot":
             event["text"] = None
         elif kind == "slot" and event.get("name") in private_slots:

@@ -86,14 +86,17 @@ async def test_saved_conversation_holds_no_words_and_no_past_values(domain):
 
 
 def test_redaction_does_not_change_the_input():
+    entity = {"entity": "GPE", "value": "Hastings", "start": 0, "end": 8}
     events = [
-        {"event": "user", "text": "hello", "parse_data": {"text": "hello"}},
+        {"event": "user", "text": "hello", "parse_data": {"text": "hello", "entities": [entity]}},
         {"event": "slot", "name": "report_who", "value": "the owner"},
     ]
     redacted = redact_events(events, {"report_who"}, {"report_who": None})
     assert redacted[0]["text"] is None and redacted[0]["parse_data"]["text"] is None
+    assert redacted[0]["parse_data"]["entities"] == [{**entity, "value": None}]
     assert redacted[1]["value"] is None
     assert events[0]["text"] == "hello" and events[1]["value"] == "the owner"
+    assert entity["value"] == "Hastings"
 
 
 async def test_idle_conversations_are_deleted(domain):
