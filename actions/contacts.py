@@ -38,7 +38,9 @@ ASKERS = frozenset({"victim", "friend_family", "worker_witness", "public"})
 INTERPRETERS = frozenset({"yes", "no", "unknown"})
 
 # 111, 105 and 1737; 0800 and 0508 free-phone numbers; +64 numbers.
-NZ_PHONE = re.compile(r"^(111|105|1737|0800 \d{3} \d{3}|0508 \d{3} \d{3}|\+64 \d{1,2} \d{3} \d{4})$")
+NZ_PHONE = re.compile(
+    r"^(111|105|1737|0800 \d{3} \d{3}|0508 \d{3} \d{3}|\+64 \d{1,2} \d{3} \d{4})$"
+)
 NZ_TEXT = re.compile(r"^\d{3,4}$")
 WEB = re.compile(r"^https://[a-z0-9.-]+\.[a-z]{2,}(/\S*)?$")
 

@@ -96,9 +96,7 @@ def parse_content(raw: dict) -> Content:
         reviewed = entry.get("reviewed")
         if not isinstance(reviewed, dt.date):
             raise ContentError(f"topic '{key}' has no review date (YYYY-MM-DD)")
-        topics[key] = Topic(
-            key=key, sources=tuple(sources[r] for r in refs), reviewed=reviewed
-        )
+        topics[key] = Topic(key=key, sources=tuple(sources[r] for r in refs), reviewed=reviewed)
     if not topics:
         raise ContentError("sources.yml lists no topics")
     return Content(review_every_days=interval, sources=sources, topics=topics)

@@ -72,7 +72,11 @@ def contact_line(contact: Contact) -> str:
     if contact.web:
         ways.append(contact.web)
     reach = ", ".join(ways)
-    return f"• {contact.name}: {reach}. {contact.hours}" if reach else f"• {contact.name}: {contact.hours}"
+    return (
+        f"• {contact.name}: {reach}. {contact.hours}"
+        if reach
+        else f"• {contact.name}: {contact.hours}"
+    )
 
 
 class ValidateSupportForm(FormValidationAction):
@@ -107,9 +111,7 @@ class ActionHandoffSupport(Action):
         need = tracker.get_slot("support_need") or "someone_to_talk_to"
         asker = tracker.get_slot("support_asker")
         contacts = choose(need, asker)[:MAX_CONTACTS]
-        recent_texts = [
-            e.get("text") for e in tracker.events if e.get("event") == "user"
-        ][-5:]
+        recent_texts = [e.get("text") for e in tracker.events if e.get("event") == "user"][-5:]
         region = find_region([tracker.get_slot("support_place"), *reversed(recent_texts)])
         return [
             SlotSet("support_contacts", "\n".join(contact_line(c) for c in contacts)),

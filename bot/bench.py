@@ -28,9 +28,17 @@ CONVERSATIONS: List[List[str]] = [
     ["kia ora", "what is people trafficking", "how is it different from smuggling", "thanks"],
     ["my boss keeps my passport and I owe him money", "what are the warning signs", "No thanks"],
     ["help me now, he is here"],
-    ["I want to report something I saw", "no, not right now", "yes", "Yes, help me write it",
-     "workers sleep in a shed", "Skip this question", "last week", "the owner",
-     "No, I will do it myself"],
+    [
+        "I want to report something I saw",
+        "no, not right now",
+        "yes",
+        "Yes, help me write it",
+        "workers sleep in a shed",
+        "Skip this question",
+        "last week",
+        "the owner",
+        "No, I will do it myself",
+    ],
     ["where can I get help", "Yes, find the right service", "Work or pay problems", "Me"],
 ]
 # In this order: "rasa run actions" (the action server) also contains "rasa run".
@@ -62,8 +70,9 @@ def memory_by_role() -> Dict[str, float]:
             continue
         role = next((r for r, markers in ROLES if any(m in command for m in markers)), None)
         if role is not None:
-            rss = next(int(line.split()[1]) for line in status.splitlines()
-                       if line.startswith("VmRSS:"))
+            rss = next(
+                int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")
+            )
             found[role] = found.get(role, 0.0) + rss / 1024
     return found
 
@@ -71,8 +80,12 @@ def memory_by_role() -> Dict[str, float]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark the running assistant.")
     parser.add_argument("--url", default="http://localhost:5005")
-    parser.add_argument("--conversations", type=int, default=20,
-                        help="how many times to play the set of conversations")
+    parser.add_argument(
+        "--conversations",
+        type=int,
+        default=20,
+        help="how many times to play the set of conversations",
+    )
     parser.add_argument("--out", default="results/bench.json")
     args = parser.parse_args(argv)
 
@@ -100,9 +113,11 @@ def main(argv=None) -> int:
     }
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
-    print(f"{result['messages']} messages, one at a time: median {result['median_ms']} ms, "
-          f"95th percentile {result['p95_ms']} ms, slowest {result['max_ms']} ms "
-          f"({result['messages_per_second']} messages a second)")
+    print(
+        f"{result['messages']} messages, one at a time: median {result['median_ms']} ms, "
+        f"95th percentile {result['p95_ms']} ms, slowest {result['max_ms']} ms "
+        f"({result['messages_per_second']} messages a second)"
+    )
     for role, mb in result["memory_mb"].items():
         print(f"  {role}: {mb} MB resident")
     print(f"written to {args.out}")

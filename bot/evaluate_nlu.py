@@ -47,7 +47,7 @@ def score(gold: List[str], predicted: List[str]) -> Dict[str, Any]:
     )
     return {
         "macro_f1": f1_score(gold, predicted, labels=labels, average="macro", zero_division=0),
-        "accuracy": sum(g == p for g, p in zip(gold, predicted)) / len(gold),
+        "accuracy": sum(g == p for g, p in zip(gold, predicted, strict=True)) / len(gold),
         "per_label": {label: report[label] for label in labels},
     }
 
@@ -93,7 +93,7 @@ def main(argv: List[str] | None = None) -> int:
     result = score(gold, predicted)
     result["errors"] = [
         {"text": t, "expected": g, "predicted": p, "best_intent": runner_up(parse)}
-        for (t, g), p, parse in zip(examples, predicted, parses)
+        for (t, g), p, parse in zip(examples, predicted, parses, strict=True)
         if g != p
     ]
     result["examples"] = len(examples)

@@ -58,6 +58,8 @@ story_tests() {
   return $rc
 }
 
+stage "lint (ruff check, ruff format --check)" \
+  bash -c 'ruff check bot actions tests && ruff format --check --quiet bot actions tests'
 stage "data validation" validate
 stage "pytest" python -m pytest -q --ignore=tests/model --ignore=tests/browser \
   --ignore=tests/channels

@@ -62,6 +62,7 @@ def receiver():
 
 # --- the running assistant (browser and channel tests) ---------------------------
 
+
 @pytest.fixture(scope="session")
 def neutral_site():
     from stack import NeutralSite

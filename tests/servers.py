@@ -38,7 +38,7 @@ def start_action_server(env: Dict[str, str]) -> Tuple[subprocess.Popen, str]:
             return process, url
         except OSError:
             if process.poll() is not None:
-                raise RuntimeError("the action server stopped while starting")
+                raise RuntimeError("the action server stopped while starting") from None
             time.sleep(0.25)
     process.kill()
     raise RuntimeError("the action server did not start")

@@ -3,7 +3,7 @@
 from bot.check_validation import form_slots, unexpected_warnings
 
 LOG = [
-    "io.py:100: UserWarning: The utterance 'utter_ask_wants_anonymous' is not used in any story or rule.",
+    "io.py:100: UserWarning: The utterance 'utter_ask_wants_anonymous' is not used in any story or rule.",  # noqa: E501 (a real log line)
     "io.py:100: UserWarning: The utterance 'utter_ask_made_up' is not used in any story or rule.",
     "io.py:100: UserWarning: The intent 'greet' is not used in any story or rule.",
     "INFO rasa.validator - Validating intents...",

@@ -51,4 +51,6 @@ async def test_logs_never_contain_what_the_person_typed(dispatcher, make_tracker
     tracker = make_tracker("faq_unknown", text="my name is Sione and I live at 12 Queen St")
     await ActionCiteSource().run(dispatcher, tracker, {})
     assert caplog.records, "expected the missing topic to be logged"
-    assert all("Sione" not in r.getMessage() and "Queen" not in r.getMessage() for r in caplog.records)
+    assert all(
+        "Sione" not in r.getMessage() and "Queen" not in r.getMessage() for r in caplog.records
+    )

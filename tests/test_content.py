@@ -25,9 +25,7 @@ def domain_responses() -> dict:
 def valid_raw() -> dict:
     return {
         "review_every_days": 365,
-        "sources": {
-            "s": {"agency": "A", "page": "P", "address": "a.govt.nz", "page_date": "n.d."}
-        },
+        "sources": {"s": {"agency": "A", "page": "P", "address": "a.govt.nz", "page_date": "n.d."}},
         "topics": {"t": {"sources": ["s"], "reviewed": dt.date(2026, 11, 28)}},
     }
 

@@ -33,7 +33,7 @@ def examples(intent_filter) -> List[str]:
     for path in NLU_FILES:
         for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
             if intent_filter(block["intent"]):
-                found += [l.strip()[2:] for l in block["examples"].splitlines() if l.strip()]
+                found += [x.strip()[2:] for x in block["examples"].splitlines() if x.strip()]
     return found
 
 
@@ -96,12 +96,16 @@ def test_questions_about_danger_are_not_danger(text):
     assert verdict(text) != EMERGENCY
 
 
-@pytest.mark.parametrize("text", ["stop", "STOP", "Exit.", "cancel", "quit this", "stop!", " quit "])
+@pytest.mark.parametrize(
+    "text", ["stop", "STOP", "Exit.", "cancel", "quit this", "stop!", " quit "]
+)
 def test_exit_words(text):
     assert verdict(text) == STOP
 
 
-@pytest.mark.parametrize("text", ["stop the traffickers", "how do i exit my contract", "cancel my visa?"])
+@pytest.mark.parametrize(
+    "text", ["stop the traffickers", "how do i exit my contract", "cancel my visa?"]
+)
 def test_exit_words_only_as_the_whole_message(text):
     assert verdict(text) != STOP
 
@@ -110,14 +114,23 @@ def test_every_listed_exit_word_stops():
     assert all(verdict(word) == STOP for word in load_terms().exit)
 
 
-@pytest.mark.parametrize("text", ["forget me", "Forget me!", "delete this conversation",
-                                  "Clear this conversation.", "DELETE MY CHAT"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "forget me",
+        "Forget me!",
+        "delete this conversation",
+        "Clear this conversation.",
+        "DELETE MY CHAT",
+    ],
+)
 def test_forget_me_command(text):
     assert verdict(text) == FORGET
 
 
-@pytest.mark.parametrize("text", ["how do i forget what happened", "can you delete my visa",
-                                  "forget me, he is here"])
+@pytest.mark.parametrize(
+    "text", ["how do i forget what happened", "can you delete my visa", "forget me, he is here"]
+)
 def test_forget_me_only_as_the_whole_message_and_never_over_danger(text):
     assert verdict(text) != FORGET
 
@@ -133,7 +146,9 @@ def test_messages_without_words_fall_back(text):
     assert verdict(text) == NO_WORDS
 
 
-@pytest.mark.parametrize("text", ["我需要帮助，老板拿走了我的护照", "मुझे मदद चाहिए", "도와주세요", "ช่วยด้วย"])
+@pytest.mark.parametrize(
+    "text", ["我需要帮助，老板拿走了我的护照", "मुझे मदद चाहिए", "도와주세요", "ช่วยด้วย"]
+)
 def test_non_latin_scripts_are_not_english(text):
     assert verdict(text) == NON_ENGLISH
 

@@ -30,9 +30,20 @@ def test_every_form_question_has_a_sign_and_a_question_response():
 
 @pytest.mark.parametrize(
     "text, answer",
-    [("Yes", "yes"), ("yeah he did", "yes"), ("āe", "yes"), ("No", "no"), ("nah", "no"),
-     ("Skip this question", "skipped"), ("i dont know", "skipped"), ("not sure", "skipped"),
-     ("yes and no", None), ("purple", None), ("", None), (None, None)],
+    [
+        ("Yes", "yes"),
+        ("yeah he did", "yes"),
+        ("āe", "yes"),
+        ("No", "no"),
+        ("nah", "no"),
+        ("Skip this question", "skipped"),
+        ("i dont know", "skipped"),
+        ("not sure", "skipped"),
+        ("yes and no", None),
+        ("purple", None),
+        ("", None),
+        (None, None),
+    ],
 )
 def test_read_answer(text, answer):
     assert read_answer(text) == answer
@@ -40,12 +51,16 @@ def test_read_answer(text, answer):
 
 @pytest.mark.parametrize("slot", list(load_self_check()["questions"]))
 def test_every_answer_button_is_understood(slot):
-    answers = {read_answer(b["payload"]) for b in DOMAIN["responses"][f"utter_ask_{slot}"][0]["buttons"]}
+    answers = {
+        read_answer(b["payload"]) for b in DOMAIN["responses"][f"utter_ask_{slot}"][0]["buttons"]
+    }
     assert answers == {"yes", "no", "skipped"}
 
 
 def test_signs_keep_question_order_and_ignore_no_and_skip():
-    signs = signs_present({"sc_debt": "yes", "sc_passport": "yes", "sc_pay": "no", "sc_threats": "skipped"})
+    signs = signs_present(
+        {"sc_debt": "yes", "sc_passport": "yes", "sc_pay": "no", "sc_threats": "skipped"}
+    )
     assert signs == [
         load_self_check()["questions"]["sc_passport"]["sign"],
         load_self_check()["questions"]["sc_debt"]["sign"],
@@ -60,7 +75,10 @@ async def test_validation_maps_each_answer(dispatcher, make_tracker):
         assert validate("hmm", dispatcher, make_tracker("affirm"), {}) == {slot: None}
 
 
-@pytest.mark.parametrize("answers, any_sign", [({"sc_passport": "yes"}, True), ({"sc_passport": "no"}, False), ({}, False)])
+@pytest.mark.parametrize(
+    "answers, any_sign",
+    [({"sc_passport": "yes"}, True), ({"sc_passport": "no"}, False), ({}, False)],
+)
 async def test_summary_slots(dispatcher, make_tracker, answers, any_sign):
     events = await ActionSelfCheckSummary().run(dispatcher, make_tracker("affirm", **answers), {})
     slots = {e["name"]: e["value"] for e in events}

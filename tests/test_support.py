@@ -60,8 +60,13 @@ def test_typed_needs(text, need):
 
 @pytest.mark.parametrize(
     "text, asker",
-    [("me", "victim"), ("my sister", "friend_family"), ("a coworker", "worker_witness"),
-     ("im a student", "public"), ("member", None)],
+    [
+        ("me", "victim"),
+        ("my sister", "friend_family"),
+        ("a coworker", "worker_witness"),
+        ("im a student", "public"),
+        ("member", None),
+    ],
 )
 def test_typed_askers(text, asker):
     assert match_option(text, load_options()["askers"]) == asker
@@ -83,7 +88,9 @@ def test_places_map_to_regions(texts, region):
 
 def test_contact_lines_come_from_the_directory():
     contacts = load_contacts()
-    assert contact_line(contacts["safe_to_talk"]).startswith("• Safe to Talk (sexual harm): 0800 044 334, text 4334")
+    assert contact_line(contacts["safe_to_talk"]).startswith(
+        "• Safe to Talk (sexual harm): 0800 044 334, text 4334"
+    )
     assert "0800 842 846 (0800 VICTIM)" in contact_line(contacts["victim_support"])
     assert "https://communitylaw.org.nz" in contact_line(contacts["community_law"])
 
@@ -91,7 +98,9 @@ def test_contact_lines_come_from_the_directory():
 async def test_validation_maps_answers_and_rejects_unclear_ones(dispatcher, make_tracker):
     form = ValidateSupportForm()
     tracker = make_tracker("affirm")
-    assert form.validate_support_need("Legal help", dispatcher, tracker, {}) == {"support_need": "legal"}
+    assert form.validate_support_need("Legal help", dispatcher, tracker, {}) == {
+        "support_need": "legal"
+    }
     assert form.validate_support_need("purple", dispatcher, tracker, {}) == {"support_need": None}
     assert form.validate_support_asker("Me", dispatcher, tracker, {}) == {"support_asker": "victim"}
 
@@ -106,7 +115,9 @@ async def test_validation_maps_answers_and_rejects_unclear_ones(dispatcher, make
 )
 async def test_hand_off_fills_the_slots(dispatcher, make_tracker, need, asker, first, region):
     tracker = make_tracker(
-        "affirm", support_need=need, support_asker=asker,
+        "affirm",
+        support_need=need,
+        support_asker=asker,
         support_place="Christchurch" if region else None,
     )
     events = await ActionHandoffSupport().run(dispatcher, tracker, {})

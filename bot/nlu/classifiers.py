@@ -26,9 +26,7 @@ def has_features(message: Message) -> bool:
     return any(f is not None and f.features.shape[-1] > 0 for f in (sparse, dense))
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class SafeLogisticRegressionClassifier(RasaLogisticRegressionClassifier):
     """Logistic regression over the sparse features; no crash without features."""
 

@@ -111,9 +111,7 @@ def classify_text(text: str, terms: Optional[SafetyTerms] = None) -> Optional[st
     return None
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
 class InputGuard(GraphComponent):
     """First in the pipeline: cleans the text and records the safety verdict."""
 
@@ -151,9 +149,7 @@ class InputGuard(GraphComponent):
         return training_data
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class SafetyNet(GraphComponent):
     """Last in the pipeline: applies InputGuard's verdict over the classifier's."""
 

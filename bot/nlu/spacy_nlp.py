@@ -50,9 +50,7 @@ def model_path(model_name: str) -> Path:
     root = Path(package.__file__).parent
     folders = sorted(p.parent for p in root.glob("*/config.cfg"))
     if len(folders) != 1:
-        raise InvalidModelError(
-            f"Expected one spaCy model folder in {root}, found {len(folders)}."
-        )
+        raise InvalidModelError(f"Expected one spaCy model folder in {root}, found {len(folders)}.")
     return folders[0]
 
 

@@ -54,12 +54,14 @@ def referral_outbox(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def agent(referral_receiver, referral_outbox):
     """The assistant with referral on, sending to the session's receiver."""
-    process, url = start_action_server({
-        "REFERRAL_URL": referral_receiver.url,
-        "REFERRAL_SECRET": SECRET,
-        "REFERRAL_PARTNER": "Test Support Service",
-        "REFERRAL_OUTBOX": str(referral_outbox),
-    })
+    process, url = start_action_server(
+        {
+            "REFERRAL_URL": referral_receiver.url,
+            "REFERRAL_SECRET": SECRET,
+            "REFERRAL_PARTNER": "Test Support Service",
+            "REFERRAL_OUTBOX": str(referral_outbox),
+        }
+    )
     try:
         yield load_agent(url)
     finally:

@@ -20,9 +20,18 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # How a person gets into each form, and a valid answer for each form slot.
 # A new form must be added here: test_every_form_is_covered fails otherwise.
-REPORT_ENTRY = ["I want to report something I saw", "no, not right now", "yes", "Yes, help me write it"]
-REPORT_ANSWERS = ["workers sleep in a shed", "an orchard near Hastings", "every night last week",
-                  "the owner"]
+REPORT_ENTRY = [
+    "I want to report something I saw",
+    "no, not right now",
+    "yes",
+    "Yes, help me write it",
+]
+REPORT_ANSWERS = [
+    "workers sleep in a shed",
+    "an orchard near Hastings",
+    "every night last week",
+    "the owner",
+]
 FORM_ENTRY: Dict[str, List[str]] = {
     "police_handoff_form": ["I want to report something I saw", "no, not right now"],
     "report_form": REPORT_ENTRY,
@@ -34,11 +43,20 @@ SLOT_ANSWERS: Dict[str, str] = {
     "wants_anonymous": "yes",
     "support_need": "Work or pay problems",
     "support_asker": "Me",
-    **dict(zip(["report_what", "report_where", "report_when", "report_who"], REPORT_ANSWERS)),
+    **dict(
+        zip(
+            ["report_what", "report_where", "report_when", "report_who"],
+            REPORT_ANSWERS,
+            strict=True,
+        )
+    ),
     "referral_contact_way": "021 555 0199",
     "referral_contact_time": "Evening",
     "referral_consent": "Yes, send it",
-    **{f"sc_{q}": "No" for q in ("passport", "locked_in", "permission", "time_off", "pay", "debt", "threats")},
+    **{
+        f"sc_{q}": "No"
+        for q in ("passport", "locked_in", "permission", "time_off", "pay", "debt", "threats")
+    },
 }
 
 DANGER = [
@@ -134,8 +152,18 @@ async def test_danger_after_anything_gets_111_first(conversation, before, text):
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   ", "😢" * 3, "x" * 10_000, "<script>alert(1)</script>", "/faq_penalties{\"a\":1}",
-     "/restart", "我需要帮助", "नमस्ते, मुझे मदद चाहिए", "\x00\x01"],
+    [
+        "",
+        "   ",
+        "😢" * 3,
+        "x" * 10_000,
+        "<script>alert(1)</script>",
+        '/faq_penalties{"a":1}',
+        "/restart",
+        "我需要帮助",
+        "नमस्ते, मुझे मदद चाहिए",
+        "\x00\x01",
+    ],
 )
 async def test_bad_input_gets_a_calm_answer(conversation, text):
     reply = await conversation.say(text)
