@@ -12,6 +12,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 MIN_F1="${MIN_F1:-0.94}"
+# The second held-out set (tests/nlu/test_nlu_fresh.yml) measured 0.942 when it was
+# written; its gate leaves a little room for noise on its 234 messages.
+MIN_F1_FRESH="${MIN_F1_FRESH:-0.93}"
 scripts/setup.sh dev || exit 1
 scripts/setup.sh browser || exit 1
 export PATH="$PWD/.venv/bin:$PATH"
@@ -66,6 +69,9 @@ stage "pytest" python -m pytest -q --ignore=tests/model --ignore=tests/browser \
 stage "training" scripts/train.sh
 stage "held-out NLU evaluation (macro-F1 >= $MIN_F1)" \
   python -m bot.evaluate_nlu --min-f1 "$MIN_F1"
+stage "second held-out NLU evaluation (macro-F1 >= $MIN_F1_FRESH)" \
+  python -m bot.evaluate_nlu --data tests/nlu/test_nlu_fresh.yml --min-f1 "$MIN_F1_FRESH" \
+  --out results/nlu_eval_fresh.json
 stage "conversation tests" story_tests
 stage "model tests (safety invariants, hand-offs)" python -m pytest -q tests/model
 stage "channel tests (web chat in headless Chromium, messaging webhooks)" \

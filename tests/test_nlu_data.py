@@ -13,6 +13,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 TRAIN_FILES = sorted((ROOT / "data" / "nlu").glob("*.yml"))
 TEST_FILE = ROOT / "tests" / "nlu" / "test_nlu.yml"
+# A second held-out set, written later by another author (see its header).
+FRESH_TEST_FILE = ROOT / "tests" / "nlu" / "test_nlu_fresh.yml"
 DOMAIN_FILES = sorted((ROOT / "domain").glob("*.yml"))
 
 MIN_TRAIN_PER_INTENT = 25
@@ -80,14 +82,24 @@ def test_training_examples_are_unique_across_intents(train):
     assert [t for t, n in counts.items() if n > 1] == []
 
 
-def test_held_out_set_is_never_trained_on(train, test_set):
+@pytest.mark.parametrize("path", [TEST_FILE, FRESH_TEST_FILE], ids=["first", "fresh"])
+def test_held_out_sets_are_never_trained_on(train, domain_intents, path):
     seen = {normalise(t) for texts in train.values() for t in texts}
-    leaked = [t for texts in test_set.values() for t in texts if normalise(t) in seen]
+    held_out = read_examples(path)
+    leaked = [t for texts in held_out.values() for t in texts if normalise(t) in seen]
     assert leaked == []
+    assert set(held_out) <= set(domain_intents)
 
 
-def test_held_out_set_lives_outside_the_training_folder():
+def test_the_two_held_out_sets_do_not_overlap():
+    first = {normalise(t) for texts in read_examples(TEST_FILE).values() for t in texts}
+    fresh = [t for texts in read_examples(FRESH_TEST_FILE).values() for t in texts]
+    assert [t for t in fresh if normalise(t) in first] == []
+
+
+def test_held_out_sets_live_outside_the_training_folder():
     assert ROOT / "data" not in TEST_FILE.parents
+    assert ROOT / "data" not in FRESH_TEST_FILE.parents
 
 
 def free_text_questions() -> set:
