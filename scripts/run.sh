@@ -7,6 +7,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Local settings (secrets for channels and referral) may live in .env, which git ignores.
+if [ -f .env ]; then
+  set -a; . ./.env; set +a
+fi
+
 scripts/setup.sh runtime
 export PATH="$PWD/.venv/bin:$PATH"
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
