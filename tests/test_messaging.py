@@ -155,3 +155,20 @@ async def test_sending_gives_up_on_a_refusal(platform):
             session, "POST", f"{platform.url}/x", "twilio", data={"a": "b"}
         )
     assert platform.requests[-1]["status"] == 400
+
+
+def test_secrets_match_in_constant_time_for_any_text():
+    from bot.channels.messaging import secrets_match
+
+    assert secrets_match("abc", "abc")
+    assert not secrets_match("abd", "abc") and not secrets_match("", "abc")
+    assert not secrets_match("ü\udcff", "abc")  # odd header text is refused, not an error
+
+
+def test_api_base_defaults_to_the_platform_and_can_point_elsewhere():
+    from bot.channels.messaging import api_base
+
+    assert api_base("X_API", "https://api.example.org/") == "https://api.example.org"
+    assert api_base("X_API", "https://api.example.org", {"X_API": "http://127.0.0.1:9/"}) == (
+        "http://127.0.0.1:9"
+    )

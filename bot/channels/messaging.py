@@ -24,6 +24,8 @@ from collections import OrderedDict
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 
 import aiohttp
+from rasa.core.channels.channel import UserMessage
+from sanic import Blueprint, response
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +54,16 @@ def conversation_id(secret: str, platform: str, address: str) -> str:
     """A stable id for the conversation that does not reveal the address."""
     digest = hmac.new(secret.encode(), f"{platform}:{address}".encode(), hashlib.sha256)
     return f"{platform}-{digest.hexdigest()[:40]}"
+
+
+def secrets_match(given: str, expected: str) -> bool:
+    """Compare a secret from a request with ours in constant time (any text is safe)."""
+    return hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("utf-8"))
+
+
+def api_base(name: str, default: str, env: Mapping[str, str] = os.environ) -> str:
+    """A platform's API address: `default`, unless the variable `name` says otherwise."""
+    return (env.get(name, "").strip() or default).rstrip("/")
 
 
 def settings_from_env(
@@ -214,10 +226,13 @@ class MessagingInput:
 
     PLATFORM = ""
     ENV: Sequence[str] = ()
+    API_BASE_ENV = ""  # the variable that may point the channel at another API address
+    API_BASE = ""  # the platform's own API address
 
     def __init__(self, settings: Optional[Dict[str, str]], secret: Optional[str]) -> None:
         self.settings = settings if secret else None
         self.secret = secret
+        self.api_base = api_base(self.API_BASE_ENV, self.API_BASE)
         self.options = OptionMemory()
         self.seen = ExpiringSet()
         self.background = Background()
@@ -238,8 +253,6 @@ class MessagingInput:
 
     def new_blueprint(self):
         """The channel's blueprint with its health route (which says "off" when it is)."""
-        from sanic import Blueprint, response
-
         blueprint = Blueprint(f"{self.PLATFORM}_webhook", self.__class__.__module__)
 
         @blueprint.route("/", methods=["GET"])
@@ -270,8 +283,6 @@ class MessagingInput:
 
     async def handle(self, on_new_message, address: str, text: Optional[str], output) -> None:
         """Pass one message to the assistant; a typed option number becomes its option."""
-        from rasa.core.channels.channel import UserMessage
-
         sender = self.conversation(address)
         text = self.options.resolve(sender, text or "")
         await on_new_message(UserMessage(text, output, sender, input_channel=self.name()))

@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import os
 from typing import Any, Awaitable, Callable, Dict, Iterator, Text
 
 from rasa.core.channels.channel import InputChannel, OutputChannel
@@ -27,6 +26,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels.messaging import (
     MessagingInput,
+    secrets_match,
     RenderingOutput,
     link_lines,
     send_with_retry,
@@ -40,13 +40,9 @@ QUICK_REPLY_TITLE = 20
 MAX_QUICK_REPLIES = 13
 
 
-def api_base() -> str:
-    return os.environ.get("MESSENGER_API_BASE", "https://graph.facebook.com/v19.0").rstrip("/")
-
-
 def signature_ok(secret: str, body: bytes, header: str) -> bool:
     expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected.encode(), header.encode("utf-8", "replace"))
+    return secrets_match(header, expected)
 
 
 def short_title(title: str) -> str:
@@ -67,7 +63,7 @@ class MessengerOutput(RenderingOutput, OutputChannel):
             self.channel.options.remember(
                 recipient_id, [str(b.get("payload", "")) for b in buttons]
             )
-        url = f"{api_base()}/me/messages"
+        url = f"{self.channel.api_base}/me/messages"
         for index, piece in enumerate(pieces):
             body: Dict[str, Any] = {"text": piece}
             if buttons and index == len(pieces) - 1:
@@ -125,6 +121,7 @@ def read_events(payload: Any) -> Iterator[Dict[str, Any]]:
 class MessengerInput(MessagingInput, InputChannel):
     PLATFORM = "messenger"
     ENV = ("MESSENGER_APP_SECRET", "MESSENGER_PAGE_TOKEN", "MESSENGER_VERIFY_TOKEN")
+    API_BASE_ENV, API_BASE = "MESSENGER_API_BASE", "https://graph.facebook.com/v19.0"
 
     def blueprint(self, on_new_message: Callable[[Any], Awaitable[Any]]) -> Blueprint:
         messenger = self.new_blueprint()
@@ -136,8 +133,8 @@ class MessengerInput(MessagingInput, InputChannel):
         async def subscribe(request: Request) -> HTTPResponse:
             """Meta's one-time check that we own the webhook (it changes nothing here)."""
             token = request.args.get("hub.verify_token", "")
-            if request.args.get("hub.mode") == "subscribe" and hmac.compare_digest(
-                token.encode("utf-8", "replace"), self.settings["MESSENGER_VERIFY_TOKEN"].encode()
+            if request.args.get("hub.mode") == "subscribe" and secrets_match(
+                token, self.settings["MESSENGER_VERIFY_TOKEN"]
             ):
                 return response.text(request.args.get("hub.challenge", ""))
             return response.text("Forbidden", status=403)

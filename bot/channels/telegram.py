@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hmac
 import logging
 import os
 import re
@@ -32,6 +31,8 @@ from sanic.response import HTTPResponse
 
 from bot.channels.messaging import (
     MessagingInput,
+    api_base,
+    secrets_match,
     RenderingOutput,
     link_lines,
     send_with_retry,
@@ -44,16 +45,12 @@ LIMIT = 4096
 SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
-def api_base() -> str:
-    return os.environ.get("TELEGRAM_API_BASE", "https://api.telegram.org").rstrip("/")
-
-
 class TelegramOutput(RenderingOutput, OutputChannel):
     def __init__(self, channel: "TelegramInput", chat_id: int) -> None:
         self.channel, self.chat_id = channel, chat_id
 
     async def call(self, method: str, payload: Dict[str, Any]) -> bool:
-        url = f"{api_base()}/bot{self.channel.settings['TELEGRAM_BOT_TOKEN']}/{method}"
+        url = f"{self.channel.api_base}/bot{self.channel.settings['TELEGRAM_BOT_TOKEN']}/{method}"
         return await send_with_retry(self.channel.session(), "POST", url, "telegram", json=payload)
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
@@ -112,6 +109,7 @@ def read_update(update: Any) -> Optional[Dict[str, Any]]:
 class TelegramInput(MessagingInput, InputChannel):
     PLATFORM = "telegram"
     ENV = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_SECRET_TOKEN")
+    API_BASE_ENV, API_BASE = "TELEGRAM_API_BASE", "https://api.telegram.org"
 
     def __init__(self, settings, secret) -> None:
         super().__init__(settings, secret)
@@ -121,9 +119,7 @@ class TelegramInput(MessagingInput, InputChannel):
 
     def verified(self, request: Request) -> bool:
         given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
-        return hmac.compare_digest(
-            given.encode("utf-8", "replace"), self.settings["TELEGRAM_SECRET_TOKEN"].encode()
-        )
+        return secrets_match(given, self.settings["TELEGRAM_SECRET_TOKEN"])
 
     def blueprint(self, on_new_message: Callable[[Any], Awaitable[Any]]) -> Blueprint:
         telegram = self.new_blueprint()
@@ -165,7 +161,7 @@ async def set_webhook(url: str) -> bool:
         return await send_with_retry(
             session,
             "POST",
-            f"{api_base()}/bot{token}/setWebhook",
+            f"{api_base(TelegramInput.API_BASE_ENV, TelegramInput.API_BASE)}/bot{token}/setWebhook",
             "telegram",
             json={
                 "url": url,

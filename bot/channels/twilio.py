@@ -18,7 +18,6 @@ assistant ends any question flow but sends nothing back.
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any, Awaitable, Callable, Dict, Text
 
 import aiohttp
@@ -72,7 +71,7 @@ class TwilioOutput(RenderingOutput, OutputChannel):
             return
         settings = self.channel.settings
         url = (
-            f"{settings['TWILIO_API_BASE']}/2010-04-01/Accounts/"
+            f"{self.channel.api_base}/2010-04-01/Accounts/"
             f"{settings['TWILIO_ACCOUNT_SID']}/Messages.json"
         )
         for piece in pieces:
@@ -89,13 +88,11 @@ class TwilioOutput(RenderingOutput, OutputChannel):
 class TwilioInput(MessagingInput, InputChannel):
     PLATFORM = "twilio"
     ENV = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_WEBHOOK_URL")
+    API_BASE_ENV, API_BASE = "TWILIO_API_BASE", "https://api.twilio.com"
 
     def __init__(self, settings, secret) -> None:
         super().__init__(settings, secret)
         if self.settings is not None:
-            self.settings["TWILIO_API_BASE"] = os.environ.get(
-                "TWILIO_API_BASE", "https://api.twilio.com"
-            ).rstrip("/")
             self.validator = RequestValidator(self.settings["TWILIO_AUTH_TOKEN"])
 
     def auth(self) -> aiohttp.BasicAuth:
@@ -103,13 +100,12 @@ class TwilioInput(MessagingInput, InputChannel):
             self.settings["TWILIO_ACCOUNT_SID"], self.settings["TWILIO_AUTH_TOKEN"]
         )
 
-    def verified(self, request: Request) -> bool:
-        signature = request.headers.get("X-Twilio-Signature", "")
-        params = {key: values[0] for key, values in (request.form or {}).items()}
+    def verified(self, signature: str, form: Dict[str, str]) -> bool:
+        """Signed by Twilio for our public URL and these exact fields, from our account."""
         return (
             bool(signature)
-            and self.validator.validate(self.settings["TWILIO_WEBHOOK_URL"], params, signature)
-            and params.get("AccountSid") == self.settings["TWILIO_ACCOUNT_SID"]
+            and self.validator.validate(self.settings["TWILIO_WEBHOOK_URL"], form, signature)
+            and form.get("AccountSid") == self.settings["TWILIO_ACCOUNT_SID"]
         )
 
     def blueprint(self, on_new_message: Callable[[Any], Awaitable[Any]]) -> Blueprint:
@@ -120,9 +116,9 @@ class TwilioInput(MessagingInput, InputChannel):
 
         @twilio.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            if not self.verified(request):
+            form = {key: values[0] for key, values in (request.form or {}).items()}
+            if not self.verified(request.headers.get("X-Twilio-Signature", ""), form):
                 return response.text("Forbidden", status=403)
-            form = {key: values[0] for key, values in request.form.items()}
             sid, sender, ours = form.get("MessageSid"), form.get("From"), form.get("To")
             if not (sid and sender and ours):
                 return response.text("Bad request", status=400)
