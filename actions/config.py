@@ -69,6 +69,17 @@ def check_url(url: str) -> str:
     raise ConfigError("REFERRAL_URL must be https (plain http only to this machine)")
 
 
+def active_referral_settings(env: Mapping[str, str] = os.environ) -> Optional[ReferralSettings]:
+    """The referral settings when referral is on and usable; None (and a log line saying
+    why, when a setting is unusable) when it is off."""
+    try:
+        settings = referral_settings(env)
+    except ConfigError as error:
+        logger.error("Referral is off: %s", error)
+        return None
+    return settings if settings.enabled else None
+
+
 def referral_settings(env: Mapping[str, str] = os.environ) -> ReferralSettings:
     """The referral settings; raises ConfigError when a setting is unusable."""
     url = env.get("REFERRAL_URL", "").strip() or None

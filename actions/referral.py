@@ -22,7 +22,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.config import ConfigError, referral_settings
+from actions.config import active_referral_settings
 from actions.delivery import deliver_one
 from actions.outbox import Outbox
 from actions.report import SKIPPED, clean_answer, forget_events, load_report
@@ -94,12 +94,8 @@ class ValidateReferralForm(FormValidationAction):
 
 async def send(tracker: Tracker) -> str:
     """Store the referral, try it once, and return the referral_status to tell the person."""
-    try:
-        settings = referral_settings()
-    except ConfigError:
-        logger.error("Referral settings are unusable; referral is off.")
-        return "off"
-    if not settings.enabled:
+    settings = active_referral_settings()
+    if settings is None:
         return "off"
     try:
         outbox = await asyncio.to_thread(Outbox, settings.outbox)

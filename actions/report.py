@@ -7,7 +7,6 @@ until the person has seen it and decided whether to send it on;
 
 from __future__ import annotations
 
-import logging
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
@@ -17,12 +16,10 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.config import ConfigError, referral_settings
+from actions.config import active_referral_settings
 from actions.content import CONTENT_DIR
 from actions.forms import add_slot_validators
 from actions.self_check import read_answer
-
-logger = logging.getLogger(__name__)
 
 REPORT_FILE = CONTENT_DIR / "report.yml"
 SKIPPED = "skipped"
@@ -68,12 +65,8 @@ def summary_of(answers: Dict[str, Optional[str]]) -> str:
 
 def referral_partner() -> Optional[str]:
     """Who receives referrals, or None when referral is off (or its settings are unusable)."""
-    try:
-        settings = referral_settings()
-    except ConfigError as error:
-        logger.error("Referral is off: %s", error)
-        return None
-    return settings.partner if settings.enabled else None
+    settings = active_referral_settings()
+    return settings.partner if settings else None
 
 
 def forget_events() -> List[Dict[Text, Any]]:
