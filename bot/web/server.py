@@ -92,18 +92,21 @@ def make_app(settings: WebSettings) -> web.Application:
     async def index(request: web.Request) -> web.Response:
         return web.Response(text=page, content_type="text/html", headers=headers)
 
+    # The widget's files are read once, like the page, not on every request.
+    assets = {path: (STATIC / name).read_bytes() for path, (name, _) in ASSETS.items()}
+    asset_headers = {
+        **COMMON_HEADERS,
+        "Cache-Control": "no-cache",
+        # Agencies embed the widget on their own sites.
+        "Cross-Origin-Resource-Policy": "cross-origin",
+    }
+
     async def asset(request: web.Request) -> web.Response:
-        name, content_type = ASSETS[request.path]
         return web.Response(
-            body=(STATIC / name).read_bytes(),
-            content_type=content_type,
+            body=assets[request.path],
+            content_type=ASSETS[request.path][1],
             charset="utf-8",
-            headers={
-                **COMMON_HEADERS,
-                "Cache-Control": "no-cache",
-                # Agencies embed the widget on their own sites.
-                "Cross-Origin-Resource-Policy": "cross-origin",
-            },
+            headers=asset_headers,
         )
 
     app = web.Application()

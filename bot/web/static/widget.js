@@ -207,6 +207,20 @@
     status.textContent = busy ? "The assistant is writing…" : "";
   }
 
+  // Every request: JSON, no cookies, nothing cached, no referrer.
+  function postJson(url, body, extra) {
+    var options = {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+      credentials: "omit",
+      cache: "no-store",
+      referrerPolicy: "no-referrer"
+    };
+    Object.keys(extra).forEach(function (key) { options[key] = extra[key]; });
+    return fetch(url, options);
+  }
+
   function send(payload, shown) {
     if (state.gone || !payload.trim()) {
       return;
@@ -215,15 +229,8 @@
     var controller = new AbortController();
     state.pending = controller;
     setBusy(true);
-    fetch(WEBHOOK, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sender: state.sender, message: payload }),
-      credentials: "omit",
-      cache: "no-store",
-      referrerPolicy: "no-referrer",
-      signal: controller.signal
-    }).then(function (response) {
+    var request = { sender: state.sender, message: payload };
+    postJson(WEBHOOK, request, { signal: controller.signal }).then(function (response) {
       return response.json().then(function (messages) {
         if (!Array.isArray(messages)) {
           throw new Error("unexpected answer");
@@ -251,15 +258,8 @@
   }
 
   function forgetOnServer(sender) {
-    return fetch(FORGET, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sender: sender }),
-      credentials: "omit",
-      cache: "no-store",
-      referrerPolicy: "no-referrer",
-      keepalive: true
-    }).catch(function () { /* the server forgets idle conversations anyway */ });
+    return postJson(FORGET, { sender: sender }, { keepalive: true })
+      .catch(function () { /* the server forgets idle conversations anyway */ });
   }
 
   function clearConversation() {
