@@ -111,8 +111,9 @@ class ActionHandoffSupport(Action):
         need = tracker.get_slot("support_need") or "someone_to_talk_to"
         asker = tracker.get_slot("support_asker")
         contacts = choose(need, asker)[:MAX_CONTACTS]
-        recent_texts = [e.get("text") for e in tracker.events if e.get("event") == "user"][-5:]
-        region = find_region([tracker.get_slot("support_place"), *reversed(recent_texts)])
+        # The place was taken from the message that named it, when it arrived
+        # (entities place, GPE, LOC): stored conversations keep no old text to search.
+        region = find_region([tracker.get_slot("support_place")])
         return [
             SlotSet("support_contacts", "\n".join(contact_line(c) for c in contacts)),
             SlotSet("support_region", region),

@@ -9,6 +9,7 @@ from typing import Dict, List
 
 import pytest
 import yaml
+from nlu_files import read_examples
 
 ROOT = Path(__file__).resolve().parents[1]
 TRAIN_FILES = sorted((ROOT / "data" / "nlu").glob("*.yml"))
@@ -24,16 +25,6 @@ MIN_TEST_PER_INTENT = 8
 def normalise(text: str) -> str:
     """Lower-case, drop punctuation and squeeze spaces, for duplicate checks."""
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
-
-
-def read_examples(path: Path) -> Dict[str, List[str]]:
-    """Intent -> example texts of one Rasa NLU YAML file."""
-    examples: Dict[str, List[str]] = {}
-    for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
-        lines = [line.strip() for line in block["examples"].splitlines() if line.strip()]
-        assert all(line.startswith("- ") for line in lines), f"bad example line in {path}"
-        examples.setdefault(block["intent"], []).extend(line[2:] for line in lines)
-    return examples
 
 
 def merged(paths: List[Path]) -> Dict[str, List[str]]:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import List
 
 import pytest
-import yaml
+from nlu_files import read_examples
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
@@ -31,9 +31,9 @@ NLU_FILES = sorted((ROOT / "data" / "nlu").glob("*.yml")) + [ROOT / "tests/nlu/t
 def examples(intent_filter) -> List[str]:
     found = []
     for path in NLU_FILES:
-        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
-            if intent_filter(block["intent"]):
-                found += [x.strip()[2:] for x in block["examples"].splitlines() if x.strip()]
+        for intent, texts in read_examples(path).items():
+            if intent_filter(intent):
+                found += texts
     return found
 
 

@@ -13,6 +13,7 @@ from actions.support import (
     ValidateSupportForm,
     contact_line,
     find_region,
+    load_places,
     load_options,
     match_option,
 )
@@ -126,3 +127,10 @@ async def test_hand_off_fills_the_slots(dispatcher, make_tracker, need, asker, f
     assert slots["support_region"] == region
     assert slots["support_place_named"] is (region is not None)
     assert dispatcher.messages == []
+
+
+def test_the_place_lookup_table_lists_exactly_the_places_with_a_region():
+    lookup = yaml.safe_load((ROOT / "data" / "nlu" / "places.yml").read_text(encoding="utf-8"))
+    (table,) = [item for item in lookup["nlu"] if item.get("lookup") == "place"]
+    names = [line.strip()[2:] for line in table["examples"].splitlines() if line.strip()]
+    assert sorted(names) == sorted(load_places())

@@ -217,6 +217,14 @@ async def test_support_hand_off_names_the_region_without_inventing_local_service
     assert "communitylaw.org.nz" in text
 
 
+async def test_a_place_named_in_lower_case_before_the_chooser_is_still_found(conversation):
+    await conversation.say("i live in tauranga, where can i get help?")
+    await conversation.say("yes")
+    await conversation.say("Work or pay problems")
+    text = first_text(await conversation.say("Me"))
+    assert "Bay of Plenty" in text
+
+
 async def test_an_unclear_answer_is_asked_again(conversation):
     await enter_form(conversation, "support_form", 0)
     await conversation.say("purple elephant")
