@@ -8,6 +8,11 @@ the Police hand-off and the report helper) through the web chat channel, one
 message at a time as a person would, and prints the median, 95th percentile
 and slowest answer time, then the resident memory of the Rasa server, the
 action server, the web page server and the referral worker (read from /proc).
+
+Then an attack: a 20,000-character message built to make regular expressions
+backtrack (the kind that once froze the server for 23 s), sent at the same
+moment as a normal question from someone else. Both answer times are
+reported: the second shows whether one hostile user makes everyone wait.
 The figures also go to results/bench.json. They are for comparing changes on
 the same machine, not for CI: nothing here fails a build.
 """
@@ -17,10 +22,11 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Tuple
 
 from bot.chat import send
 
@@ -41,6 +47,9 @@ CONVERSATIONS: List[List[str]] = [
     ],
     ["where can I get help", "Yes, find the right service", "Work or pay problems", "Me"],
 ]
+# The attack: "help", 19,995 "!" and one "x" (at 1,504 characters this once took 23 s).
+ATTACK = "help" + "!" * 19_995 + "x"
+NORMAL = "what is people trafficking"
 # In this order: "rasa run actions" (the action server) also contains "rasa run".
 ROLES = [
     ("action server", ("rasa_sdk", "rasa run actions")),
@@ -77,6 +86,37 @@ def memory_by_role() -> Dict[str, float]:
     return found
 
 
+def _timed(url: str, text: str, start: threading.Barrier, took: List[float], index: int) -> None:
+    """Send `text` as a new conversation once `start` opens; put the time (ms), or
+    -1 for no answer, in took[index]; then forget the conversation."""
+    sender = uuid.uuid4().hex
+    start.wait()
+    before = time.perf_counter()
+    answered = bool(send(url, sender, text))
+    took[index] = (time.perf_counter() - before) * 1000 if answered else -1.0
+    send(url, sender, "forget me")
+
+
+def under_attack(url: str, rounds: int = 3) -> Tuple[float, float]:
+    """The slowest answer times (ms) of the attack and of a normal message sent
+    at the same moment by someone else, over `rounds` tries."""
+    worst = [0.0, 0.0]
+    for _ in range(rounds):
+        start, took = threading.Barrier(2), [0.0, 0.0]
+        threads = [
+            threading.Thread(target=_timed, args=(url, text, start, took, index))
+            for index, text in enumerate([ATTACK, NORMAL])
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if min(took) < 0:
+            raise SystemExit("no answer to the attack or to the normal message sent with it")
+        worst = [max(worst[0], took[0]), max(worst[1], took[1])]
+    return round(worst[0], 1), round(worst[1], 1)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark the running assistant.")
     parser.add_argument("--url", default="http://localhost:5005")
@@ -103,6 +143,7 @@ def main(argv=None) -> int:
                     raise SystemExit(f"no answer to a message in conversation {conversation[0]!r}")
             send(args.url, sender, "forget me")
     elapsed = time.perf_counter() - started
+    attack_ms, concurrent_ms = under_attack(args.url)
     result = {
         "messages": len(times),
         "median_ms": round(statistics.median(times), 1),
@@ -110,6 +151,11 @@ def main(argv=None) -> int:
         "max_ms": round(max(times), 1),
         "messages_per_second": round(len(times) / elapsed, 1),
         "memory_mb": {role: round(mb) for role, mb in sorted(memory_by_role().items())},
+        "attack": {
+            "attack_chars": len(ATTACK),
+            "attack_ms": attack_ms,
+            "concurrent_normal_ms": concurrent_ms,
+        },
     }
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
@@ -120,6 +166,10 @@ def main(argv=None) -> int:
     )
     for role, mb in result["memory_mb"].items():
         print(f"  {role}: {mb} MB resident")
+    print(
+        f"attack of {len(ATTACK):,} characters answered in {attack_ms} ms (slowest of 3); "
+        f"a normal message sent at the same moment in {concurrent_ms} ms"
+    )
     print(f"written to {args.out}")
     return 0
 

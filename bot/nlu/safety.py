@@ -18,14 +18,17 @@ in `safety_terms.yml` beside this file.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import groupby, islice
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Pattern, Text, Tuple
+from typing import Any, Dict, List, Optional, Text, Tuple
 
+import re2
 import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -44,65 +47,226 @@ FORGET = "forget_me"
 NON_ENGLISH = "non_english"
 NO_WORDS = "nlu_fallback"
 
-_TAG = re.compile(r"<\s*(script|style)\b.*?<\s*/\s*\1\s*>|<[^>]{0,200}>", re.I | re.S)
+# The few patterns of our own below are simple enough for Python's engine
+# (no nested or unbounded overlapping repeats: each runs in linear time, which
+# tests/test_safety_adversarial.py checks on 20,000-character attacks); they
+# must also compile under RE2 (tests/test_safety.py). The terms file's patterns,
+# written by content editors, run only under RE2, which guarantees linear time.
+# One tag, as browsers read one: "<" then at once a letter, "/", "!" or "?",
+# at most 200 characters, no "<" inside ("a < b and c > d" is not a tag).
+_TAG = re.compile(r"<[/!?A-Za-z][^<>]{0,200}>")
+_TAG_NAME = re.compile(r"<(/?)\s*([A-Za-z][A-Za-z0-9]*)")
+_RAW_TEXT_TAGS = ("script", "style")  # their content is code, not words
 _LEADING_COMMAND = re.compile(r"^[\s/]+")
 _SPACES = re.compile(r"\s+")
+_NOT_WORD = re.compile(r"[^\w\s]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_TOKEN = re.compile(r"\w+|[^\w\s]")  # about what spaCy counts as a token
+OWN_PATTERNS = (_TAG, _TAG_NAME, _LEADING_COMMAND, _SPACES, _NOT_WORD, _TOKEN)
+
+
+def re2_options() -> "re2.Options":
+    """Case-insensitive RE2, with parse errors raised rather than printed."""
+    options = re2.Options()
+    options.case_sensitive = False
+    options.log_errors = False
+    return options
 
 
 @dataclass(frozen=True)
 class SafetyTerms:
-    """Compiled emergency patterns and the set of exit messages."""
+    """Compiled emergency patterns (RE2) and the sets of exit and forget messages."""
 
-    emergency: Tuple[Pattern[str], ...]
+    emergency: Tuple[Any, ...]
+    any_emergency: Any  # all of them in one RE2 pattern: one pass over the text
+    not_emergency: Tuple[str, ...]
     exit: frozenset
     forget: frozenset
 
 
+class SafetyTermsError(ValueError):
+    """safety_terms.yml is missing, malformed or holds a pattern RE2 cannot run."""
+
+
 @lru_cache(maxsize=None)
 def load_terms(path: Path = TERMS_FILE) -> SafetyTerms:
-    """Read and compile safety_terms.yml once per process."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return SafetyTerms(
-        emergency=tuple(re.compile(p, re.IGNORECASE) for p in raw["emergency"]),
-        exit=frozenset(normalise(t) for t in raw["exit"]),
-        forget=frozenset(normalise(t) for t in raw["forget"]),
-    )
+    """Read and compile safety_terms.yml once per process.
+
+    Every emergency pattern is compiled with RE2, which matches in time linear
+    in the length of the text whatever the pattern: no message can make the
+    safety net (and so the whole server) stall.
+    """
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        emergency = []
+        for pattern in raw["emergency"]:
+            try:
+                emergency.append(re2.compile(pattern, re2_options()))
+            except re2.error as exc:
+                raise SafetyTermsError(f"{path}: RE2 cannot run {pattern!r}: {exc}") from None
+        return SafetyTerms(
+            emergency=tuple(emergency),
+            any_emergency=re2.compile(
+                "|".join(f"(?:{p})" for p in raw["emergency"]), re2_options()
+            ),
+            not_emergency=tuple(
+                " ".join(phrase.lower().split()) for phrase in raw.get("not_emergency") or []
+            ),
+            exit=frozenset(normalise(t) for t in raw["exit"]),
+            forget=frozenset(normalise(t) for t in raw["forget"]),
+        )
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        raise SafetyTermsError(f"{path}: {type(exc).__name__}: {exc}") from None
 
 
 def normalise(text: str) -> str:
     """Lower-case, punctuation to spaces, squeezed: for whole-message matches."""
-    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+    return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
+
+
+def _tag_name(tag: str) -> Tuple[bool, str]:
+    """("<  /Script x>") -> (True, "script"): whether it closes, and its name."""
+    match = _TAG_NAME.match(tag)
+    return (bool(match.group(1)), match.group(2).lower()) if match else (False, "")
+
+
+def strip_tags(text: str) -> str:
+    """Text with HTML-like tags replaced by spaces, and script and style content removed.
+
+    Linear in the length of the text: the tags are found in one pass, and each
+    opening script or style tag finds its closing tag by bisection, so that
+    thousands of unclosed tags cost no more than thousands of closed ones.
+    """
+    tags = list(_TAG.finditer(text))
+    if not tags:
+        return text
+    names = [_tag_name(m.group()) for m in tags]
+    closing = {
+        name: [i for i, n in enumerate(names) if n == (True, name)] for name in _RAW_TEXT_TAGS
+    }
+    out: List[str] = []
+    position = index = 0
+    while index < len(tags):
+        match = tags[index]
+        out += [text[position : match.start()], " "]
+        position = match.end()
+        is_closing, name = names[index]
+        if not is_closing and name in closing:
+            later = closing[name]
+            found = bisect.bisect_right(later, index)
+            if found < len(later):  # skip the code up to its closing tag
+                index = later[found]
+                position = tags[index].end()
+        index += 1
+    out.append(text[position:])
+    return "".join(out)
+
+
+def valid_text(text: Optional[str]) -> str:
+    """Text that is valid Unicode: lone surrogates (which JSON can carry) become
+    U+FFFD, and NUL characters become spaces, so that no later step fails on it."""
+    return _SURROGATE.sub("\ufffd", text or "").replace("\x00", " ")
+
+
+class _ControlToSpace(dict):
+    """A str.translate table: control, format, private-use and unassigned
+    characters (Unicode category C) become spaces; the rest stay. Each character
+    is looked up once per process, then translate runs at C speed."""
+
+    def __missing__(self, code: int) -> int:
+        value = 32 if unicodedata.category(chr(code))[0] == "C" else code
+        if len(self) < 100_000:
+            self[code] = value
+        return value
+
+
+_CONTROL_TO_SPACE = _ControlToSpace()
+
+
+def _no_controls(text: str) -> str:
+    return text if text.isprintable() else text.translate(_CONTROL_TO_SPACE)
+
+
+def _visible(text: str) -> str:
+    """NFKC, control and other invisible characters as spaces, spaces squeezed."""
+    text = _no_controls(unicodedata.normalize("NFKC", valid_text(text)))
+    return _SPACES.sub(" ", text).strip()
 
 
 def clean_text(text: Optional[str], max_chars: int) -> str:
     """Text safe to give the NLU: no leading '/', tags, control characters."""
-    text = unicodedata.normalize("NFKC", text or "")
-    text = html.unescape(_TAG.sub(" ", text))
-    text = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in text)
+    text = unicodedata.normalize("NFKC", valid_text(text))
+    text = _no_controls(html.unescape(strip_tags(text)))
     text = _SPACES.sub(" ", _LEADING_COMMAND.sub("", text)).strip()
     return text[:max_chars].strip()
+
+
+def squeeze_repeats(text: str, keep: int = 3) -> str:
+    """Runs of one character cut to `keep` ("helpppppp!!!!!!" -> "helppp!!!"):
+    they add nothing to the meaning, only work for the NLU."""
+    if len(text) <= keep:
+        return text
+    return "".join(char * min(len(list(run)), keep) for char, run in groupby(text))
+
+
+def nlu_view(cleaned: str, max_chars: int, max_tokens: int) -> str:
+    """What the NLU reads of cleaned text: repeats squeezed, then at most
+    `max_chars` characters and `max_tokens` tokens (words or punctuation marks).
+
+    The safety verdict is taken on the whole text before this; this bounds
+    the work of spaCy and the featurizers, whatever was sent.
+    """
+    # Runs longer than 3 shrink, so 4 times the limit is always enough to read.
+    text = squeeze_repeats(cleaned[: max_chars * 4])[:max_chars]
+    last = next(islice(_TOKEN.finditer(text), max_tokens - 1, max_tokens), None)
+    if last is not None:
+        text = text[: last.end()]
+    return text.strip()
+
+
+SCRIPT_SAMPLE = 2000  # characters read to tell the script of a message
 
 
 def _letters(text: str) -> List[str]:
     return [c for c in text if c.isalpha()]
 
 
-def classify_text(text: str, terms: Optional[SafetyTerms] = None) -> Optional[str]:
+def signals_danger(text: str, terms: Optional[SafetyTerms] = None) -> bool:
+    """Whether any emergency pattern matches `text` (in linear time, under RE2).
+
+    Phrases listed as not_emergency ("emergency accommodation", "lock me up")
+    are taken out first: RE2 has no look-ahead to exclude them in the pattern.
+    """
+    terms = terms or load_terms()
+    lowered = text.lower()
+    for phrase in terms.not_emergency:
+        if phrase in lowered:
+            lowered = lowered.replace(phrase, " ")
+    return terms.any_emergency.search(lowered) is not None
+
+
+def classify_text(
+    text: str, terms: Optional[SafetyTerms] = None, raw: Optional[str] = None
+) -> Optional[str]:
     """The safety verdict for cleaned text, or None when the classifier decides.
 
-    Order matters: danger beats everything, then an exit word, then the
+    `raw`, when given, is the message before tags were removed: danger is looked
+    for in both, so that "<help me now>" or words inside a script tag still get
+    111. Order matters: danger beats everything, then an exit word, then the
     "forget me" command, then text the classifier cannot read (no letters;
     mostly a non-Latin script).
     """
     terms = terms or load_terms()
-    if any(p.search(text) for p in terms.emergency):
+    if signals_danger(text, terms):
+        return EMERGENCY
+    if raw is not None and "<" in raw and signals_danger(_visible(raw), terms):
         return EMERGENCY
     words = normalise(text)
     if words in terms.exit:
         return STOP
     if words in terms.forget:
         return FORGET
-    letters = _letters(text)
+    letters = (_letters(text[:SCRIPT_SAMPLE]) or _letters(text))[:SCRIPT_SAMPLE]
     if not letters:
         return NO_WORDS
     non_latin = sum(1 for c in letters if "LATIN" not in unicodedata.name(c, ""))
@@ -117,10 +281,13 @@ class InputGuard(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"max_chars": 1000}
+        # spaCy takes about 0.15 ms a token on these machines: 200 tokens keep
+        # the whole pipeline well under 200 ms for any message.
+        return {"max_chars": 1000, "max_tokens": 200}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._max_chars = int(config["max_chars"])
+        self._max_tokens = int(config.get("max_tokens", 200))
         self._terms = load_terms()
 
     @classmethod
@@ -138,14 +305,15 @@ class InputGuard(GraphComponent):
             raw = message.get(TEXT) or ""
             # Look for danger in the whole message, even past max_chars.
             cleaned = clean_text(raw, len(raw) + 1)
-            message.set(VERDICT, classify_text(cleaned, self._terms))
-            message.set(TEXT, cleaned[: self._max_chars].strip())
+            message.set(VERDICT, classify_text(cleaned, self._terms, raw=raw))
+            message.set(TEXT, nlu_view(cleaned, self._max_chars, self._max_tokens))
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         for example in training_data.training_examples:
             if example.get(TEXT):
-                example.set(TEXT, clean_text(example.get(TEXT), self._max_chars))
+                cleaned = clean_text(example.get(TEXT), len(example.get(TEXT)) + 1)
+                example.set(TEXT, nlu_view(cleaned, self._max_chars, self._max_tokens))
         return training_data
 
 

@@ -19,3 +19,6 @@ def test_the_benchmark_plays_every_conversation(stack, tmp_path):
     assert result["messages"] == sum(len(c) for c in CONVERSATIONS)
     assert set(result) >= {"median_ms", "p95_ms", "max_ms", "messages_per_second", "memory_mb"}
     assert "rasa server" in result["memory_mb"] and "action server" in result["memory_mb"]
+    # The attack case ran: both messages were answered (the figures are not judged here).
+    assert result["attack"]["attack_chars"] == 20_000
+    assert result["attack"]["attack_ms"] > 0 and result["attack"]["concurrent_normal_ms"] > 0
