@@ -9,6 +9,9 @@
 * Replayed deliveries (the same message id again) are dropped.
 * Sending is retried with backoff on rate limits, server errors and network
   errors, and logged without the message text.
+* Whatever a channel passes to the assistant is valid Unicode (`valid_text`).
+* Nothing here logs message text, numbers, platform ids or payloads above DEBUG;
+  exceptions are logged by type only.
 """
 
 from __future__ import annotations
@@ -54,6 +57,24 @@ def conversation_id(secret: str, platform: str, address: str) -> str:
     """A stable id for the conversation that does not reveal the address."""
     digest = hmac.new(secret.encode(), f"{platform}:{address}".encode(), hashlib.sha256)
     return f"{platform}-{digest.hexdigest()[:40]}"
+
+
+def valid_text(text: str) -> str:
+    """`text` as valid Unicode: lone surrogates become U+FFFD and NUL characters go.
+
+    JSON can carry a lone surrogate as an escape ("\\ud800"), which Python keeps in a
+    str but which cannot be encoded, stored or sent; a surrogate pair written as two
+    escapes becomes the one character it stands for. Pure, so any channel can use it.
+    """
+    if text.isascii():
+        return text.replace("\x00", "")
+    joined = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return joined.replace("\x00", "")
+
+
+def is_int(value: Any, low: int = -(2**63), high: int = 2**63) -> bool:
+    """A JSON integer (not a bool, not a float) with low <= value < high."""
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value < high
 
 
 def secrets_match(given: str, expected: str) -> bool:
@@ -284,7 +305,7 @@ class MessagingInput:
     async def handle(self, on_new_message, address: str, text: Optional[str], output) -> None:
         """Pass one message to the assistant; a typed option number becomes its option."""
         sender = self.conversation(address)
-        text = self.options.resolve(sender, text or "")
+        text = self.options.resolve(sender, valid_text(text or ""))
         await on_new_message(UserMessage(text, output, sender, input_channel=self.name()))
 
 

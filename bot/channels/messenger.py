@@ -10,6 +10,12 @@ Optional: MESSENGER_API_BASE (https://graph.facebook.com/v19.0; the tests point 
 Rasa's own connector checks only the old SHA-1 signature, not in constant time,
 and answers 200 to a bad one; this one checks SHA-256 with hmac.compare_digest
 on the raw body and answers 403 before reading anything.
+
+One delivery may hold several entries and events, for several people: each
+message is answered once, and each person's in the order they were written.
+A picture or sticker without text reaches the assistant as an empty message
+(which gets its calm answer); an edited message is answered as a new one.
+Echoes, delivery and read receipts and reactions are ignored.
 """
 
 from __future__ import annotations
@@ -17,7 +23,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-from typing import Any, Awaitable, Callable, Dict, Iterator, Text
+import re
+from typing import Any, Awaitable, Callable, Dict, Iterator, List, Optional, Text
 
 from rasa.core.channels.channel import InputChannel, OutputChannel
 from sanic import Blueprint, response
@@ -26,6 +33,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels.messaging import (
     MessagingInput,
+    is_int,
     secrets_match,
     RenderingOutput,
     link_lines,
@@ -89,39 +97,122 @@ class MessengerOutput(RenderingOutput, OutputChannel):
             )
 
 
+PSID = re.compile(r"^[0-9A-Za-z_.:-]{1,128}$")
+
+
+def _str(value: Any, what: str, required: bool = False) -> str:
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or (required and not value):
+        raise ValueError(f"{what} that is not a string")
+    return value
+
+
+def _event(event: Any) -> Optional[Dict[str, Any]]:
+    """One messaging event as (psid, id, text, timestamp), or None when there is
+    nothing to answer (echoes, receipts, reactions, opt-ins, ...). ValueError when
+    it is malformed."""
+    if not isinstance(event, dict):
+        raise ValueError("event that is not an object")
+    message, edit, postback = event.get("message"), event.get("message_edit"), event.get("postback")
+    if message is None and edit is None and postback is None:
+        return None  # delivery and read receipts, reactions, referrals and the like
+    sender = event.get("sender")
+    psid = sender.get("id") if isinstance(sender, dict) else None
+    if not isinstance(psid, str) or not PSID.match(psid):
+        raise ValueError("event without a sender")
+    timestamp = event.get("timestamp")
+    if timestamp is not None and not is_int(timestamp, 0, 2**53):
+        raise ValueError("timestamp that is not a time")
+    if message is not None:
+        if not isinstance(message, dict):
+            raise ValueError("message that is not an object")
+        if message.get("is_echo"):
+            return None  # what the page itself sent
+        quick_reply = message.get("quick_reply")
+        if quick_reply is not None and not isinstance(quick_reply, dict):
+            raise ValueError("quick reply that is not an object")
+        payload = _str((quick_reply or {}).get("payload"), "quick reply payload")
+        text = payload or _str(message.get("text"), "text")  # "" for a picture or sticker
+        return {
+            "psid": psid,
+            "id": _str(message.get("mid"), "message id", required=True),
+            "text": text,
+            "timestamp": timestamp,
+        }
+    if edit is not None:
+        if not isinstance(edit, dict):
+            raise ValueError("edit that is not an object")
+        number = edit.get("num_edit", 0)
+        if not is_int(number, 0):
+            raise ValueError("edit number that is not a number")
+        mid = _str(edit.get("mid"), "message id", required=True)
+        return {
+            "psid": psid,
+            "id": f"{mid}:edit:{number}",  # a new id for each edit: answered once each
+            "text": _str(edit.get("text"), "text"),
+            "timestamp": timestamp,
+        }
+    if not isinstance(postback, dict):
+        raise ValueError("postback that is not an object")
+    mid = _str(postback.get("mid"), "postback id")
+    return {
+        "psid": psid,
+        "id": mid or f"{psid}:{timestamp}",
+        "text": _str(postback.get("payload"), "postback payload"),
+        "timestamp": timestamp,
+    }
+
+
 def read_events(payload: Any) -> Iterator[Dict[str, Any]]:
-    """The messages and button presses in a delivery: (psid, id, text, timestamp)."""
+    """The messages, edits and button presses in a delivery, in order, as dicts of
+    psid, id (for replay protection), text ("" for a picture or sticker) and
+    timestamp (milliseconds, or None).
+
+    Raises ValueError when the delivery itself is malformed; a malformed event in a
+    well-formed delivery is skipped (and counted in the log), so that the other
+    people in it still get their answers.
+    """
     if not isinstance(payload, dict) or payload.get("object") != "page":
         raise ValueError("not a page delivery")
-    for entry in payload.get("entry") or []:
-        for event in entry.get("messaging") or []:
-            sender = (event.get("sender") or {}).get("id")
-            message, postback = event.get("message"), event.get("postback")
-            if not isinstance(sender, str):
-                raise ValueError("event without a sender")
-            if isinstance(message, dict) and not message.get("is_echo"):
-                text = (
-                    (message.get("quick_reply") or {}).get("payload") or message.get("text") or ""
-                )
-                yield {
-                    "psid": sender,
-                    "id": message.get("mid") or "",
-                    "text": str(text),
-                    "timestamp": event.get("timestamp"),
-                }
-            elif isinstance(postback, dict):
-                yield {
-                    "psid": sender,
-                    "id": postback.get("mid") or f"{sender}:{event.get('timestamp')}",
-                    "text": str(postback.get("payload") or ""),
-                    "timestamp": event.get("timestamp"),
-                }
+    entries = payload.get("entry")
+    if not isinstance(entries, list):
+        raise ValueError("delivery without entries")
+    skipped = 0
+    for entry in entries:
+        if not isinstance(entry, dict):
+            raise ValueError("entry that is not an object")
+        events = entry.get("messaging", [])
+        if not isinstance(events, list):
+            raise ValueError("messaging that is not a list")
+        for event in events:
+            try:
+                read = _event(event)
+            except ValueError:
+                skipped += 1
+                continue
+            if read is not None:
+                yield read
+    if skipped:
+        logger.warning("messenger: %d malformed events in a delivery were ignored.", skipped)
 
 
 class MessengerInput(MessagingInput, InputChannel):
     PLATFORM = "messenger"
     ENV = ("MESSENGER_APP_SECRET", "MESSENGER_PAGE_TOKEN", "MESSENGER_VERIFY_TOKEN")
     API_BASE_ENV, API_BASE = "MESSENGER_API_BASE", "https://graph.facebook.com/v19.0"
+
+    async def answer_in_order(
+        self, on_new_message, psid: str, events: List[Dict[str, Any]]
+    ) -> None:
+        """One person's messages from one delivery, one after the other; a failure
+        with one (logged by type) does not stop the next."""
+        output = MessengerOutput(self, psid)
+        for event in events:
+            try:
+                await self.handle(on_new_message, psid, event["text"], output)
+            except Exception as exc:
+                logger.error("A message could not be handled: %s", type(exc).__name__)
 
     def blueprint(self, on_new_message: Callable[[Any], Awaitable[Any]]) -> Blueprint:
         messenger = self.new_blueprint()
@@ -141,6 +232,13 @@ class MessengerInput(MessagingInput, InputChannel):
 
         @messenger.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            try:
+                return accept(request)
+            except Exception as exc:  # a bug: logged by type only, never the delivery
+                logger.error("messenger: the webhook failed (%s).", type(exc).__name__)
+                return response.text("Server error", status=500)
+
+        def accept(request: Request) -> HTTPResponse:
             header = request.headers.get("X-Hub-Signature-256", "")
             if not signature_ok(self.settings["MESSENGER_APP_SECRET"], request.body or b"", header):
                 return response.text("Forbidden", status=403)
@@ -148,16 +246,16 @@ class MessengerInput(MessagingInput, InputChannel):
                 events = list(read_events(request.json))
             except Exception:  # not JSON, or not a page delivery
                 return response.text("Bad request", status=400)
+            people: Dict[str, List[Dict[str, Any]]] = {}
             for event in events:
-                if not event["id"] or not self.first_time(event["id"]):
+                if not self.first_time(event["id"]):
                     continue
                 timestamp = event["timestamp"]
-                if isinstance(timestamp, (int, float)) and self.too_old(timestamp / 1000):
+                if timestamp is not None and self.too_old(timestamp / 1000):
                     continue
-                output = MessengerOutput(self, event["psid"])
-                self.background.run(
-                    self.handle(on_new_message, event["psid"], event["text"], output)
-                )
+                people.setdefault(event["psid"], []).append(event)
+            for psid, theirs in people.items():
+                self.background.run(self.answer_in_order(on_new_message, psid, theirs))
             return response.text("EVENT_RECEIVED")
 
         return messenger

@@ -2,8 +2,9 @@
 
 Environment (all needed, else the channel is off):
     TELEGRAM_BOT_TOKEN     from @BotFather
-    TELEGRAM_SECRET_TOKEN  a random string (1-256 of A-Z a-z 0-9 _ -) that Telegram
-                           sends back in X-Telegram-Bot-Api-Secret-Token
+    TELEGRAM_SECRET_TOKEN  a random string (16-256 of A-Z a-z 0-9 _ -) that Telegram
+                           sends back in X-Telegram-Bot-Api-Secret-Token; shorter, or
+                           with other characters, and the channel stays off
     CHANNEL_ID_SECRET      key for conversation ids (shared by all messaging channels)
 Optional: TELEGRAM_API_BASE (https://api.telegram.org; the tests point it at a fake).
 
@@ -13,6 +14,13 @@ that changes it):
 
 Options are sent as an inline keyboard; pressing one sends its number back,
 which is turned into the option here. A typed number works too.
+
+An edited message is answered as a new one (the edit may add a cry for help).
+A photo's caption is its text; a photo without one, a sticker, a voice note and
+the like reach the assistant as an empty message, which gets its calm answer.
+Messages in groups, supergroups and channels are not passed to the assistant and
+start no conversation: the chat gets one plain note (at most every ten minutes)
+asking the person to write privately, and to call 111 if anyone is in danger.
 """
 
 from __future__ import annotations
@@ -30,8 +38,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.messaging import (
+    ExpiringSet,
     MessagingInput,
     api_base,
+    is_int,
     secrets_match,
     RenderingOutput,
     link_lines,
@@ -43,6 +53,26 @@ logger = logging.getLogger(__name__)
 
 LIMIT = 4096
 SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+MIN_SECRET_TOKEN = 16
+# The updates we read; set_webhook asks Telegram for these.
+MESSAGE_KINDS = ("message", "edited_message", "channel_post", "edited_channel_post")
+ALLOWED_UPDATES = [*MESSAGE_KINDS, "callback_query"]
+CHAT_TYPES = {"private", "group", "supergroup", "channel"}
+GROUP_NOTE = (
+    "Sorry, I can only talk with one person at a time, in a private chat. "
+    "Please send me a message directly. "
+    "If anyone is in danger now, call 111 and ask for Police."
+)
+GROUP_NOTE_EVERY = 600  # seconds: one note per group chat in that time
+
+
+def secret_token_problem(token: str) -> Optional[str]:
+    """Why the secret token cannot be used, or None when it can."""
+    if not SECRET_TOKEN.match(token):
+        return "may hold only A-Z a-z 0-9 _ - (at most 256)"
+    if len(token) < MIN_SECRET_TOKEN:
+        return f"must be at least {MIN_SECRET_TOKEN} characters"
+    return None
 
 
 class TelegramOutput(RenderingOutput, OutputChannel):
@@ -77,33 +107,80 @@ class TelegramOutput(RenderingOutput, OutputChannel):
             await self.call("sendMessage", payload)
 
 
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError("text that is not a string")
+    return value
+
+
+def _chat(holder: Dict[str, Any]) -> tuple:
+    """(chat id, private?) of a message; a missing type counts as private."""
+    chat = holder.get("chat")
+    if not isinstance(chat, dict) or not is_int(chat.get("id")):
+        raise ValueError("message without a chat")
+    kind = chat.get("type", "private")
+    if not isinstance(kind, str) or kind not in CHAT_TYPES:
+        raise ValueError("unknown chat type")
+    return chat["id"], kind == "private"
+
+
+def _date(value: Any) -> Optional[int]:
+    if value is None:
+        return None
+    if not is_int(value, 0, 2**40):
+        raise ValueError("date that is not a time")
+    return value
+
+
 def read_update(update: Any) -> Optional[Dict[str, Any]]:
-    """(kind, chat id, text, date, callback id) of an update we handle, or None."""
-    if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
+    """What an update asks of us, or None for one with nothing to answer.
+
+    A dict with: update_id; chat (its id); private (False for a group, supergroup or
+    channel); text (a photo's caption, else "" for a message with no text); date (when
+    sent or last edited, or None); callback (the id of a button press, or None).
+    Raises ValueError for anything that is not a well-formed update.
+    """
+    if not isinstance(update, dict) or not is_int(update.get("update_id"), 0):
         raise ValueError("not a Telegram update")
-    if isinstance(update.get("message"), dict):
-        message = update["message"]
-        chat = message.get("chat") or {}
-        if not isinstance(chat.get("id"), int):
-            raise ValueError("message without a chat")
+    for kind in MESSAGE_KINDS:
+        message = update.get(kind)
+        if message is None:
+            continue
+        if not isinstance(message, dict):
+            raise ValueError("message that is not an object")
+        chat, private = _chat(message)
+        text, caption = _text(message.get("text")), _text(message.get("caption"))
+        date, edited = _date(message.get("date")), _date(message.get("edit_date"))
         return {
-            "chat": chat["id"],
-            "text": message.get("text") or "",
-            "date": message.get("date"),
+            "update_id": update["update_id"],
+            "chat": chat,
+            "private": private and kind in ("message", "edited_message"),
+            "text": text or caption,
+            "date": edited if edited is not None else date,
             "callback": None,
         }
-    if isinstance(update.get("callback_query"), dict):
-        query = update["callback_query"]
-        chat = (query.get("message") or {}).get("chat") or {}
-        if not isinstance(chat.get("id"), int) or not isinstance(query.get("id"), str):
+    query = update.get("callback_query")
+    if query is not None:
+        if not isinstance(query, dict) or not isinstance(query.get("id"), str):
+            raise ValueError("callback without an id")
+        message = query.get("message")
+        if not isinstance(message, dict):
             raise ValueError("callback without a chat")
+        chat, private = _chat(message)
+        data = query.get("data")
+        if data is not None and not isinstance(data, str):
+            raise ValueError("callback data that is not a string")
         return {
-            "chat": chat["id"],
-            "text": str(query.get("data") or ""),
+            "update_id": update["update_id"],
+            "chat": chat,
+            "private": private,
+            "text": data or "",
             "date": None,
             "callback": query["id"],
         }
-    return None  # edits, joins and the like: nothing to answer
+    return None  # joins, polls, member changes and the like: nothing to answer
 
 
 class TelegramInput(MessagingInput, InputChannel):
@@ -113,8 +190,10 @@ class TelegramInput(MessagingInput, InputChannel):
 
     def __init__(self, settings, secret) -> None:
         super().__init__(settings, secret)
-        if self.settings and not SECRET_TOKEN.match(self.settings["TELEGRAM_SECRET_TOKEN"]):
-            logger.error("TELEGRAM_SECRET_TOKEN may hold only A-Z a-z 0-9 _ -; Telegram is off.")
+        self.noted_groups = ExpiringSet(ttl=GROUP_NOTE_EVERY, size=10_000)
+        problem = self.settings and secret_token_problem(self.settings["TELEGRAM_SECRET_TOKEN"])
+        if problem:
+            logger.error("TELEGRAM_SECRET_TOKEN %s; Telegram is off.", problem)
             self.settings = None
 
     def verified(self, request: Request) -> bool:
@@ -129,13 +208,20 @@ class TelegramInput(MessagingInput, InputChannel):
 
         @telegram.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            try:
+                return accept(request)
+            except Exception as exc:  # a bug: logged by type only, never the update
+                logger.error("telegram: the webhook failed (%s).", type(exc).__name__)
+                return response.text("Server error", status=500)
+
+        def accept(request: Request) -> HTTPResponse:
             if not self.verified(request):
                 return response.text("Forbidden", status=403)
             try:
                 update = read_update(request.json)
             except Exception:  # not JSON, or not an update
                 return response.text("Bad request", status=400)
-            if update is None or not self.first_time(str(request.json["update_id"])):
+            if update is None or not self.first_time(str(update["update_id"])):
                 return response.text("OK")
             if self.too_old(update["date"]):
                 return response.text("OK")
@@ -144,6 +230,13 @@ class TelegramInput(MessagingInput, InputChannel):
                 self.background.run(
                     output.call("answerCallbackQuery", {"callback_query_id": update["callback"]})
                 )
+            if not update["private"]:
+                # Not for the assistant, and no conversation: one plain note to the chat.
+                if self.noted_groups.add(str(update["chat"])):
+                    self.background.run(
+                        output.call("sendMessage", {"chat_id": update["chat"], "text": GROUP_NOTE})
+                    )
+                return response.text("OK")
             self.background.run(
                 self.handle(on_new_message, str(update["chat"]), update["text"], output)
             )
@@ -157,6 +250,10 @@ async def set_webhook(url: str) -> bool:
     import aiohttp
 
     token, secret = os.environ["TELEGRAM_BOT_TOKEN"], os.environ["TELEGRAM_SECRET_TOKEN"]
+    problem = secret_token_problem(secret)
+    if problem:
+        logger.error("TELEGRAM_SECRET_TOKEN %s.", problem)
+        return False
     async with aiohttp.ClientSession() as session:
         return await send_with_retry(
             session,
@@ -166,7 +263,7 @@ async def set_webhook(url: str) -> bool:
             json={
                 "url": url,
                 "secret_token": secret,
-                "allowed_updates": ["message", "callback_query"],
+                "allowed_updates": ALLOWED_UPDATES,
                 "drop_pending_updates": True,
             },
         )

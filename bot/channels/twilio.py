@@ -8,8 +8,14 @@ Environment (all needed, else the channel is off):
     CHANNEL_ID_SECRET    key for conversation ids (shared by all messaging channels)
 Optional: TWILIO_API_BASE (https://api.twilio.com; the tests point it at a fake).
 
-Every request must carry a valid X-Twilio-Signature for TWILIO_WEBHOOK_URL and
-come from our account; anything else gets 403 and is not read further.
+Every request must be form-encoded (else 415), and carry a valid
+X-Twilio-Signature for TWILIO_WEBHOOK_URL and come from our account; anything
+else gets 403 and is not read further. The signature is checked over the raw
+body parsed by us, blank and repeated fields included (Twilio sends `FromCity=`,
+`Body=` on a picture-only message and so on; Sanic's `request.form` drops blank
+values, so a check over it fails for real messages). A signed request whose
+message fields are missing or repeated gets 400. A picture-only message reaches
+the assistant as an empty message, which gets its calm answer.
 Answers go out through Twilio's Messages API from the number that was written
 to. On SMS, Twilio itself answers STOP (and blocks further messages), so the
 assistant ends any question flow but sends nothing back.
@@ -18,9 +24,11 @@ assistant ends any question flow but sends nothing back.
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable, Dict, Text
+from typing import Any, Awaitable, Callable, Dict, NamedTuple, Optional, Text
+from urllib.parse import parse_qsl
 
 import aiohttp
+from multidict import MultiDict
 from rasa.core.channels.channel import InputChannel, OutputChannel
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -43,6 +51,62 @@ WHATSAPP_LIMIT = 4096
 # The words Twilio's opt-out handling answers itself on SMS.
 TWILIO_OPT_OUT = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit"}
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+FORM_TYPE = "application/x-www-form-urlencoded"
+MAX_BODY = 256 * 1024  # far more than Twilio sends (1,600 characters and 10 media links)
+MAX_FIELDS = 1000
+
+
+def is_form(content_type: str) -> bool:
+    """True for application/x-www-form-urlencoded, with or without parameters."""
+    return content_type.split(";", 1)[0].strip().lower() == FORM_TYPE
+
+
+def parse_form(body: bytes) -> "MultiDict[str]":
+    """The fields of a form-encoded body exactly as sent: blank values kept, and
+    repeated fields kept with all their values in order (the signature covers them).
+
+    Raises ValueError (UnicodeDecodeError is one) for a body that is not UTF-8, with
+    percent-escapes that are not UTF-8, or with more than MAX_FIELDS fields.
+    """
+    text = body.decode("utf-8")
+    return MultiDict(
+        parse_qsl(
+            text,
+            keep_blank_values=True,
+            encoding="utf-8",
+            errors="strict",
+            max_num_fields=MAX_FIELDS,
+        )
+    )
+
+
+class Message(NamedTuple):
+    sid: str
+    sender: str
+    ours: str
+    body: str
+    opted_out: bool
+
+
+def one(fields: "MultiDict[str]", name: str) -> Optional[str]:
+    """The value of a field we read; ValueError when it is repeated (Twilio never does)."""
+    values = fields.getall(name, [])
+    if len(values) > 1:
+        raise ValueError("repeated field")
+    return values[0] if values else None
+
+
+def read_message(fields: "MultiDict[str]") -> Message:
+    """The message in verified fields; ValueError when a field we need is missing or
+    repeated (the signature does not cover the order of repeated values)."""
+    sid, sender, ours = one(fields, "MessageSid"), one(fields, "From"), one(fields, "To")
+    body, opt_out = one(fields, "Body") or "", one(fields, "OptOutType")
+    if not (sid and sender and ours):
+        raise ValueError("message without its sid, sender or recipient")
+    opted_out = bool(opt_out) or (
+        not sender.startswith("whatsapp:") and body.strip().lower() in TWILIO_OPT_OUT
+    )
+    return Message(sid, sender, ours, body, opted_out)
 
 
 def render(message: Dict[str, Any], limit: int) -> tuple:
@@ -100,12 +164,13 @@ class TwilioInput(MessagingInput, InputChannel):
             self.settings["TWILIO_ACCOUNT_SID"], self.settings["TWILIO_AUTH_TOKEN"]
         )
 
-    def verified(self, signature: str, form: Dict[str, str]) -> bool:
-        """Signed by Twilio for our public URL and these exact fields, from our account."""
+    def verified(self, signature: str, fields: "MultiDict[str]") -> bool:
+        """Signed by Twilio for our public URL and these exact fields (every value of
+        every field, blank ones too), from our account."""
         return (
             bool(signature)
-            and self.validator.validate(self.settings["TWILIO_WEBHOOK_URL"], form, signature)
-            and form.get("AccountSid") == self.settings["TWILIO_ACCOUNT_SID"]
+            and self.validator.validate(self.settings["TWILIO_WEBHOOK_URL"], fields, signature)
+            and fields.getall("AccountSid", []) == [self.settings["TWILIO_ACCOUNT_SID"]]
         )
 
     def blueprint(self, on_new_message: Callable[[Any], Awaitable[Any]]) -> Blueprint:
@@ -116,19 +181,33 @@ class TwilioInput(MessagingInput, InputChannel):
 
         @twilio.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            form = {key: values[0] for key, values in (request.form or {}).items()}
-            if not self.verified(request.headers.get("X-Twilio-Signature", ""), form):
+            try:
+                return accept(request)
+            except Exception as exc:  # a bug: logged by type only, never the fields
+                logger.error("twilio: the webhook failed (%s).", type(exc).__name__)
+                return response.text("Server error", status=500)
+
+        def accept(request: Request) -> HTTPResponse:
+            if not is_form(request.headers.get("Content-Type", "")):
+                return response.text("Unsupported media type", status=415)
+            raw = request.body or b""
+            if len(raw) > MAX_BODY:
+                return response.text("Payload too large", status=413)
+            try:
+                fields = parse_form(raw)
+            except ValueError:  # not what Twilio sends, so it cannot carry its signature
                 return response.text("Forbidden", status=403)
-            sid, sender, ours = form.get("MessageSid"), form.get("From"), form.get("To")
-            if not (sid and sender and ours):
+            if not self.verified(request.headers.get("X-Twilio-Signature", ""), fields):
+                return response.text("Forbidden", status=403)
+            try:
+                message = read_message(fields)
+            except ValueError:
                 return response.text("Bad request", status=400)
-            if self.first_time(sid):
-                body = form.get("Body", "")
-                opted_out = bool(form.get("OptOutType")) or (
-                    not sender.startswith("whatsapp:") and body.strip().lower() in TWILIO_OPT_OUT
+            if self.first_time(message.sid):
+                output = TwilioOutput(self, message.sender, message.ours, message.opted_out)
+                self.background.run(
+                    self.handle(on_new_message, message.sender, message.body, output)
                 )
-                output = TwilioOutput(self, sender, ours, silent=opted_out)
-                self.background.run(self.handle(on_new_message, sender, body, output))
             return response.text(EMPTY_TWIML, content_type="text/xml")
 
         return twilio

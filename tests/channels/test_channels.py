@@ -16,6 +16,27 @@ from typing import Any, Dict, List
 
 import pytest
 from stack import CHANNEL_ENV, stored_events, stored_raw
+from channel_payloads import (
+    NON_ASCII_TEXTS,
+    messenger_delivery as meta_delivery,
+    messenger_echo,
+    messenger_edit,
+    messenger_image,
+    messenger_postback,
+    messenger_receipts,
+    messenger_sticker,
+    messenger_text,
+    signature as twilio_signature,
+    telegram_edited,
+    telegram_group,
+    telegram_photo,
+    telegram_press,
+    telegram_sticker,
+    telegram_text,
+    twilio_media_only,
+    twilio_sms,
+    twilio_whatsapp,
+)
 from twilio.request_validator import RequestValidator
 
 from bot.channels.messaging import conversation_id
@@ -497,3 +518,187 @@ def test_exit_words_end_a_form_on_every_channel(stack, platform, channel):
     wait_for(lambda: len(sent_on(platform, channel, address)) >= 2)
     say_on(stack, channel, address, "exit")
     wait_for(lambda: any("I have stopped" in t for t in sent_on(platform, channel, address)))
+
+
+# --- real payload shapes, through the running server (Hardening, section 2) -------------------
+
+
+def post_twilio_fields(stack, fields, content_type="application/x-www-form-urlencoded") -> int:
+    """Every field exactly as Twilio posts it (blank and all), signed with Twilio's library."""
+    headers = {
+        "Content-Type": content_type,
+        "X-Twilio-Signature": twilio_signature(
+            stack["twilio_url"], fields, CHANNEL_ENV["TWILIO_AUTH_TOKEN"]
+        ),
+    }
+    body = urllib.parse.urlencode(fields).encode()
+    return post(f"{stack['rasa']}/webhooks/twilio/webhook", body, headers)
+
+
+def post_meta(stack, delivery: Any) -> int:
+    return post_messenger(stack, json.dumps(delivery).encode())
+
+
+TWILIO_REAL = {
+    "sms": lambda phone: twilio_sms("kia ora", phone),
+    "whatsapp": lambda phone: twilio_whatsapp("kia ora", "whatsapp:" + phone, "Mere 🌸"),
+    **{
+        f"non-ascii-{n}": (lambda phone, text=text: twilio_sms(text, phone))
+        for n, text in enumerate(NON_ASCII_TEXTS)
+    },
+}
+
+
+@pytest.mark.parametrize("kind", list(TWILIO_REAL))
+def test_twilio_real_format_messages_with_blank_fields_are_answered(stack, platform, kind):
+    phone = new_phone()
+    fields = TWILIO_REAL[kind](phone)
+    sender = dict(fields)["From"]
+    assert post_twilio_fields(stack, fields) == 200
+    assert wait_for(lambda: twilio_sent(platform, sender))
+    assert user_events(stack, conversation_id(SECRET, "twilio", sender)) <= 1
+
+
+@pytest.mark.parametrize("whatsapp", [False, True], ids=["mms", "whatsapp"])
+def test_twilio_picture_only_message_gets_the_calm_answer_with_111(stack, platform, whatsapp):
+    phone = new_phone()
+    fields = twilio_media_only("whatsapp:" + phone if whatsapp else phone, whatsapp=whatsapp)
+    sender = dict(fields)["From"]
+    assert dict(fields)["Body"] == "" and dict(fields)["NumMedia"] == "1"
+    assert post_twilio_fields(stack, fields) == 200
+    wait_for(lambda: twilio_sent(platform, sender))
+    assert "111" in " ".join(settled(lambda: twilio_sent(platform, sender)))
+
+
+def test_twilio_body_that_is_not_a_form_or_repeats_a_field_is_refused(stack, platform):
+    phone = new_phone()
+    fields = twilio_sms("hello", phone)
+    assert post_twilio_fields(stack, fields, content_type="application/json") == 415
+    assert post_twilio_fields(stack, fields + [("Body", "something else")]) == 400
+    time.sleep(1)
+    assert twilio_sent(platform, phone) == []
+    assert user_events(stack, conversation_id(SECRET, "twilio", phone)) == 0
+
+
+def new_chat() -> int:
+    return 100_000 + uuid.uuid4().int % 800_000
+
+
+def test_telegram_edited_message_is_answered_as_a_new_one(stack, platform):
+    chat = new_chat()
+    assert post_telegram(stack, telegram_text(chat, "what is debt bondage")) == 200
+    wait_for(lambda: telegram_sent(platform, chat))
+    before = len(settled(lambda: telegram_sent(platform, chat)))
+    # An edit of a message sent two hours ago, adding a cry for help: answered now.
+    assert post_telegram(stack, telegram_edited(chat, "help me now", sent_ago=7200)) == 200
+    wait_for(lambda: len(telegram_sent(platform, chat)) > before)
+    texts = [m["text"] for m in settled(lambda: telegram_sent(platform, chat))[before:]]
+    assert any("111" in t for t in texts)
+
+
+@pytest.mark.parametrize("kind", ["sticker", "photo"])
+def test_telegram_sticker_or_photo_without_words_gets_the_calm_answer_with_111(
+    stack, platform, kind
+):
+    chat = new_chat()
+    update = telegram_sticker(chat) if kind == "sticker" else telegram_photo(chat)
+    assert post_telegram(stack, update) == 200
+    wait_for(lambda: telegram_sent(platform, chat))
+    assert "111" in " ".join(m["text"] for m in settled(lambda: telegram_sent(platform, chat)))
+
+
+def test_telegram_photo_caption_is_read_and_a_press_still_works(stack, platform):
+    chat = new_chat()
+    assert post_telegram(stack, telegram_photo(chat, caption="kia ora")) == 200
+    (first,) = wait_for(lambda: telegram_sent(platform, chat))
+    keyboard = first["reply_markup"]["inline_keyboard"]
+    assert post_telegram(stack, telegram_press(chat, keyboard[1][0]["callback_data"])) == 200
+    answers = settled(lambda: telegram_sent(platform, chat))
+    assert any("passport" in a["text"] for a in answers[1:])
+
+
+@pytest.mark.parametrize("kind", ["group", "supergroup", "channel"])
+def test_telegram_group_or_channel_gets_a_plain_note_and_no_conversation(stack, platform, kind):
+    chat = -1_000_000_000_000 - uuid.uuid4().int % 1_000_000
+    assert post_telegram(stack, telegram_group(chat, kind, "help me now")) == 200
+    (note,) = wait_for(lambda: telegram_sent(platform, chat))
+    text = note["text"]
+    assert "one person at a time" in text and "private chat" in text
+    assert "directly" in text and "call 111 and ask for Police" in text
+    assert "reply_markup" not in note
+    time.sleep(1)
+    assert len(telegram_sent(platform, chat)) == 1  # nothing from the assistant
+    assert user_events(stack, conversation_id(SECRET, "telegram", str(chat))) == 0
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        {"update_id": "1", "message": {"chat": {"id": 1, "type": "private"}, "text": "hi"}},
+        {"update_id": 2**70, "message": {"chat": {"id": 1}, "text": "hi"}},
+        {"update_id": 5, "message": {"chat": {"id": "1", "type": "private"}, "text": "hi"}},
+        {"update_id": 5, "message": {"chat": {"id": 1, "type": ["private"]}, "text": "hi"}},
+        {"update_id": 5, "message": {"chat": {"id": 1, "type": "private"}, "text": {"a": []}}},
+        {"update_id": 5, "message": {"chat": {"id": 1, "type": "private"}, "date": "today"}},
+        {"update_id": 5, "message": [[[[[[[[{}]]]]]]]]},
+        {"update_id": 5, "callback_query": {"id": 7, "message": {"chat": {"id": 1}}}},
+        {"update_id": 5, "callback_query": {"id": "7", "data": 1, "message": {"chat": {"id": 1}}}},
+        {"update_id": True, "message": {"chat": {"id": 1}, "text": "hi"}},
+    ],
+)
+def test_telegram_hostile_shapes_get_400_never_500(stack, update):
+    assert post_telegram(stack, update) == 400
+
+
+def test_messenger_batched_delivery_answers_each_message_once_and_ignores_the_rest(stack, platform):
+    first, second = str(uuid.uuid4().int)[:16], str(uuid.uuid4().int)[:16]
+    opening = messenger_text(first, "what is trafficking")
+    delivery = meta_delivery(
+        [opening, messenger_echo(first, "Kia ora!"), *messenger_receipts(first, "m_x")],
+        [messenger_text(second, "kia ora"), messenger_image(first)],
+        [messenger_edit(first, opening["message"]["mid"], "help me now", 1)],
+        [messenger_sticker(second), messenger_postback(second, "What is trafficking?")],
+    )
+    assert post_meta(stack, delivery) == 200
+    assert post_meta(stack, delivery) == 200  # the same delivery again: nothing new
+    wait_for(lambda: user_events(stack, conversation_id(SECRET, "messenger", first)) == 3)
+    wait_for(lambda: user_events(stack, conversation_id(SECRET, "messenger", second)) == 3)
+    answers = " ".join(m["text"] for m in settled(lambda: messenger_sent(platform, first)))
+    assert "111" in answers  # the picture and the edited cry for help both get 111
+    assert settled(lambda: messenger_sent(platform, second))
+    time.sleep(1)
+    assert user_events(stack, conversation_id(SECRET, "messenger", first)) == 3
+
+
+@pytest.mark.parametrize("kind", ["image", "sticker"])
+def test_messenger_attachment_without_words_gets_the_calm_answer_with_111(stack, platform, kind):
+    psid = str(uuid.uuid4().int)[:16]
+    event = messenger_image(psid) if kind == "image" else messenger_sticker(psid)
+    assert post_meta(stack, meta_delivery([event])) == 200
+    wait_for(lambda: messenger_sent(platform, psid))
+    assert "111" in " ".join(m["text"] for m in settled(lambda: messenger_sent(platform, psid)))
+
+
+@pytest.mark.parametrize(
+    "delivery, status",
+    [
+        ({"object": "page", "entry": "x"}, 400),
+        ({"object": "page", "entry": [[]]}, 400),
+        ({"object": "page", "entry": [{"messaging": 5}]}, 400),
+        ({"object": ["page"]}, 400),
+        ({"object": "page", "entry": [{"messaging": [{"sender": {"id": 5}, "message": {}}]}]}, 200),
+        ({"object": "page", "entry": [{"messaging": [{"sender": {}, "message": "hi"}]}]}, 200),
+        ({"object": "page", "entry": [{"messaging": [[[[[[{}]]]]]]}]}, 200),
+        (
+            {
+                "object": "page",
+                "entry": [
+                    {"messaging": [{"sender": {"id": "1"}, "timestamp": 10**40, "message": {}}]}
+                ],
+            },
+            200,
+        ),
+    ],
+)
+def test_messenger_hostile_shapes_get_400_or_are_ignored_never_500(stack, delivery, status):
+    assert post_meta(stack, delivery) == status
