@@ -3,16 +3,20 @@
 The receiver's contract (give it to the partner who runs the endpoint):
 
 * `POST REFERRAL_URL` with a JSON body (see `actions.referral.referral_body`).
-* `Idempotency-Key`: the same for every attempt of one referral. Keep the keys
-  you have accepted and answer 2xx to a repeat without acting on it again:
-  that makes delivery exactly once from your side.
+* `Idempotency-Key`: the same for every attempt of one referral (a UUID:
+  letters, digits and dashes). Keep the keys you have accepted and answer 2xx
+  to a repeat without acting on it again: that makes delivery exactly once
+  from your side.
 * `X-Referral-Timestamp`: Unix seconds. `X-Referral-Signature`:
-  `sha256=` + hex HMAC-SHA256 of `"<timestamp>." + body` with the shared
-  secret. `verify_signature` below is the reference check.
+  `sha256=` + hex HMAC-SHA256 of `"<timestamp>.<idempotency key>." + body`
+  with the shared secret, so that neither the body nor the key can be changed
+  or swapped. Refuse a timestamp more than 5 minutes off. `verify_signature`
+  below is the reference check.
 * 2xx means "stored". 408, 425, 429 and 5xx (and no answer) are tried again
   later; any other answer parks the referral for a person to check.
 
-Run the worker beside the action server: `python -m actions.delivery`.
+Run the worker beside the action server: `python -m actions.delivery`. It also
+deletes the contents of referrals parked longer than REFERRAL_PARKED_DAYS.
 Nothing the person wrote is ever logged.
 """
 
@@ -23,6 +27,7 @@ import hashlib
 import hmac
 import logging
 import random
+import re
 import signal
 import threading
 import time
@@ -40,17 +45,25 @@ RETRY_STATUSES = {408, 425, 429}
 BACKOFF_BASE = 2.0
 BACKOFF_CAP = 600.0
 SIGNATURE_TOLERANCE = 300
+PURGE_EVERY = 3600.0  # seconds between the worker's purges of old parked referrals
+# No "." in a key, so that "<timestamp>.<key>.<body>" can be read only one way.
+KEY_FORMAT = re.compile(r"[A-Za-z0-9-]{1,100}")
 
 
-def sign(secret: str, timestamp: int, body: bytes) -> str:
-    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+def sign(secret: str, timestamp: int, key: str, body: bytes) -> str:
+    """`sha256=` + hex HMAC-SHA256 of "<timestamp>.<idempotency key>." + body."""
+    digest = hmac.new(secret.encode(), f"{timestamp}.{key}.".encode() + body, hashlib.sha256)
     return "sha256=" + digest.hexdigest()
 
 
 def verify_signature(
     secret: str, headers: Mapping[str, str], body: bytes, now: Optional[float] = None
 ) -> bool:
-    """The receiver's check: a fresh timestamp and a matching signature, in constant time."""
+    """The receiver's check: a well-formed idempotency key, a fresh timestamp and a
+    signature over both and the body, compared in constant time."""
+    key = str(headers.get("Idempotency-Key") or "")
+    if not KEY_FORMAT.fullmatch(key):
+        return False
     try:
         timestamp = int(headers.get("X-Referral-Timestamp", ""))
     except ValueError:
@@ -58,7 +71,7 @@ def verify_signature(
     now = time.time() if now is None else now
     if abs(now - timestamp) > SIGNATURE_TOLERANCE:
         return False
-    expected = sign(secret, timestamp, body).encode()
+    expected = sign(secret, timestamp, key, body).encode()
     given = str(headers.get("X-Referral-Signature", "")).encode("utf-8", "replace")
     return hmac.compare_digest(expected, given)
 
@@ -88,7 +101,7 @@ def post(settings: ReferralSettings, item: Item, now: Optional[float] = None) ->
         "Content-Type": "application/json",
         "Idempotency-Key": item.key,
         "X-Referral-Timestamp": str(timestamp),
-        "X-Referral-Signature": sign(settings.secret or "", timestamp, item.body),
+        "X-Referral-Signature": sign(settings.secret or "", timestamp, item.key, item.body),
         "User-Agent": "nz-trafficking-help-referral/1",
     }
     try:
@@ -152,16 +165,33 @@ def deliver_due(outbox: Outbox, settings: ReferralSettings) -> int:
         delivered += outcome.delivered
 
 
+def purge_parked(outbox: Outbox, settings: ReferralSettings) -> int:
+    """Delete the contents of referrals parked longer than REFERRAL_PARKED_DAYS."""
+    purged = outbox.purge_parked(settings.parked_days * 86400)
+    if purged:
+        logger.info(
+            "Deleted the contents of %d referrals parked for more than %g days.",
+            purged,
+            settings.parked_days,
+        )
+    return purged
+
+
 def run_worker(
     outbox: Outbox, settings: ReferralSettings, stop: threading.Event, poll: float = 2.0
 ) -> None:
-    """Deliver due referrals until `stop` is set."""
+    """Deliver due referrals until `stop` is set; purge old parked ones every hour."""
     logger.info("Referral delivery worker started.")
+    last_purge = None
     while not stop.is_set():
         try:
+            if last_purge is None or time.monotonic() - last_purge >= PURGE_EVERY:
+                last_purge = time.monotonic()
+                purge_parked(outbox, settings)
             deliver_due(outbox, settings)
-        except Exception:  # keep the worker alive; the outbox keeps the referral
-            logger.exception("Referral delivery round failed.")
+        except Exception as error:  # keep the worker alive; the outbox keeps the referral
+            logger.error("Referral delivery round failed: %s.", type(error).__name__)
+            logger.debug("Referral delivery round failed.", exc_info=True)
         stop.wait(poll)
 
 
@@ -184,6 +214,7 @@ def main(argv=None) -> int:
         logger.info("%d parked referrals queued again.", outbox.requeue_parked())
         return 0
     if args.once:
+        purge_parked(outbox, settings)
         deliver_due(outbox, settings)
         return 0
     stop = threading.Event()

@@ -6,11 +6,19 @@ written to the durable outbox, and only then is the person told it will be
 sent. One delivery attempt is made at once; the worker (`python -m
 actions.delivery`) retries the rest with backoff. See actions/delivery.py for
 the receiver's contract.
+
+Floods: at most one referral per conversation in REFERRAL_PER_CONVERSATION_MINUTES
+and REFERRAL_MAX_PER_HOUR in all (actions/config.py), counted in the outbox
+database by a keyed hash of the conversation id (`conversation_key`). A
+referral over a limit is not stored or sent, and the person is pointed to the
+numbers instead (status `LIMITED`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import json
 import logging
 import re
@@ -22,9 +30,9 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.config import active_referral_settings
+from actions.config import ReferralSettings, active_referral_settings
 from actions.delivery import deliver_one
-from actions.outbox import Outbox
+from actions.outbox import LimitReached, Limits, Outbox
 from actions.report import SKIPPED, clean_answer, forget_events, load_report
 from actions.self_check import read_answer
 
@@ -34,6 +42,9 @@ SCHEMA = "nz-trafficking-help/referral/1"
 MAX_CONTACT_CHARS = 200
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 PHONE_DIGITS = 7
+# A flood limit stopped the referral: the domain's answer says so kindly and
+# points to the form and the phone number.
+LIMITED = "limited"
 
 
 def usable_contact(text: Optional[str]) -> Optional[str]:
@@ -68,6 +79,20 @@ def referral_body(tracker: Tracker, now: Optional[datetime] = None) -> bytes:
     return json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
+def conversation_key(settings: ReferralSettings, sender_id: Optional[str]) -> str:
+    """What the flood limits count a conversation by: an HMAC of its id keyed with the
+    referral secret, so the outbox never holds the id or anything that leads back to it."""
+    message = f"referral-limit:{sender_id or ''}".encode("utf-8", "surrogatepass")
+    return hmac.new((settings.secret or "").encode(), message, hashlib.sha256).hexdigest()
+
+
+def limits_of(settings: ReferralSettings) -> Limits:
+    return Limits(
+        per_conversation_seconds=settings.per_conversation_minutes * 60,
+        max_per_hour=settings.max_per_hour,
+    )
+
+
 class ValidateReferralForm(FormValidationAction):
     """Ask again until there is a usable contact and a clear yes or no."""
 
@@ -97,16 +122,38 @@ async def send(tracker: Tracker) -> str:
     settings = active_referral_settings()
     if settings is None:
         return "off"
+    body = referral_body(tracker)
     try:
         outbox = await asyncio.to_thread(Outbox, settings.outbox)
-        key = await asyncio.to_thread(outbox.add, referral_body(tracker))
-    except (sqlite3.Error, OSError):
-        logger.exception("Could not write the referral outbox.")
+        key = await asyncio.to_thread(
+            outbox.add,
+            body,
+            conversation=conversation_key(settings, tracker.sender_id),
+            limits=limits_of(settings),
+        )
+    except LimitReached as limit:
+        if limit.which == "hour":
+            logger.error(
+                "Referral not sent: %d referrals in the last hour is the limit "
+                "(REFERRAL_MAX_PER_HOUR). Is someone flooding the partner?",
+                settings.max_per_hour,
+            )
+        else:
+            logger.warning(
+                "Referral not sent: this conversation sent one in the last %g minutes "
+                "(REFERRAL_PER_CONVERSATION_MINUTES).",
+                settings.per_conversation_minutes,
+            )
+        return LIMITED
+    except (sqlite3.Error, OSError) as error:
+        logger.error("Could not write the referral outbox: %s.", type(error).__name__)
         return "error"
     try:
         outcome = await asyncio.to_thread(deliver_one, outbox, settings, key)
-    except Exception:  # the outbox has it: the worker will send it
-        logger.exception("First delivery attempt of referral %s failed.", key[:8])
+    except Exception as error:  # the outbox has it: the worker will send it
+        logger.error(
+            "First delivery attempt of referral %s failed (%s).", key[:8], type(error).__name__
+        )
         return "queued"
     return "sent" if outcome is not None and outcome.delivered else "queued"
 
@@ -120,7 +167,13 @@ class ActionSendReferral(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        status = (
-            await send(tracker) if tracker.get_slot("referral_consent") == "yes" else "cancelled"
-        )
+        try:
+            status = (
+                await send(tracker)
+                if tracker.get_slot("referral_consent") == "yes"
+                else "cancelled"
+            )
+        except Exception as error:  # say so, and still forget what the person wrote
+            logger.error("Could not send the referral: %s.", type(error).__name__)
+            status = "error"
         return [SlotSet("referral_status", status), *forget_events()]

@@ -23,6 +23,19 @@ RASA_URL="${RASA_URL:-http://localhost:$RASA_PORT}"
 # Pages allowed to talk to the Rasa server (CORS), separated by spaces.
 WEB_ORIGINS="${WEB_ORIGINS:-http://localhost:$WEB_PORT http://127.0.0.1:$WEB_PORT}"
 
+# The action server answers only calls carrying this shared token, which the Rasa
+# server sends (endpoints.yml: Authorization: Bearer ${ACTION_SERVER_TOKEN}). A new
+# random one for each run, unless one is set (in .env, say, for separate machines).
+if [ -z "${ACTION_SERVER_TOKEN:-}" ]; then
+  ACTION_SERVER_TOKEN="$(python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+elif [ "${#ACTION_SERVER_TOKEN}" -lt 16 ]; then
+  echo "ACTION_SERVER_TOKEN must be at least 16 characters (or unset, for a random one)." >&2
+  exit 1
+fi
+export ACTION_SERVER_TOKEN
+# The action server listens on this machine only (127.0.0.1) unless ACTION_SERVER_HOST
+# says otherwise (actions/config.py).
+
 scripts/train.sh
 
 pids=()

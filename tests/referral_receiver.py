@@ -1,8 +1,9 @@
 """A real local HTTP receiver for referrals, as a partner would run it.
 
-It checks the signature (actions.delivery.verify_signature), keeps each
-idempotency key once, and can be told to be slow or to fail, so that the
-tests see delivery from the receiver's side.
+It checks the signature (actions.delivery.verify_signature: an HMAC over the
+timestamp, the Idempotency-Key and the body, so a key cannot be swapped onto
+another body), keeps each idempotency key once, and can be told to be slow or
+to fail, so that the tests see delivery from the receiver's side.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ class Receiver:
                     time.sleep(receiver.delay)
                 if failing:
                     status = receiver.fail_status
-                elif not key or not verify_signature(receiver.secret, self.headers, body):
+                elif not verify_signature(receiver.secret, self.headers, body):  # key too
                     status = 401
                 else:
                     with receiver.lock:

@@ -1,18 +1,59 @@
-"""Real servers for tests: a free port, and an action server in its own process."""
+"""Real servers for tests: a free port, and an action server in its own process.
+
+The action server refuses every call without the shared token (actions/server.py).
+The tests' action servers get `ACTION_TOKEN` (unless a test sets its own
+ACTION_SERVER_TOKEN), and callers send it with `action_headers()`; the Rasa
+server reads it from the environment through endpoints.yml (`action_endpoint`).
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import IO, Any, Callable, Dict, Iterator, Optional, Tuple, Union
 
 ROOT = Path(__file__).resolve().parents[1]
+ACTION_TOKEN = secrets.token_urlsafe(32)  # this test session's action server token
+
+
+def action_headers(token: str = ACTION_TOKEN) -> Dict[str, str]:
+    """The header the Rasa server sends to the action server (endpoints.yml)."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+@contextmanager
+def environment(**values: str) -> Iterator[None]:
+    """Set environment variables for a while (Rasa expands ${...} in endpoints.yml)."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def endpoint_config(kind: str, url: Optional[str] = None, token: str = ACTION_TOKEN):
+    """One section of the real endpoints.yml, read as Rasa reads it, with the token in
+    the environment; `url` replaces the section's address (a test's action server)."""
+    from rasa.utils.endpoints import read_endpoint_config
+
+    with environment(ACTION_SERVER_TOKEN=token):
+        config = read_endpoint_config(str(ROOT / "endpoints.yml"), kind)
+    if config is not None and url is not None:
+        config.url = url
+    return config
 
 
 def free_port() -> int:
@@ -21,17 +62,43 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_action_server(env: Dict[str, str]) -> Tuple[subprocess.Popen, str]:
-    """Start `rasa_sdk` with our actions and extra environment; return it and its base URL."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
+def start_action_server(
+    env: Dict[str, str],
+    log: Optional[Path] = None,
+    command: Optional[list] = None,
+    port: Optional[int] = None,
+) -> Tuple[subprocess.Popen, str]:
+    """Start `rasa_sdk` with our actions and extra environment; return it and its base URL.
+
+    The token is ACTION_TOKEN unless `env` sets ACTION_SERVER_TOKEN. `log` keeps the
+    server's stdout and stderr; `command` replaces `python -m rasa_sdk --actions actions`
+    (e.g. with `rasa run actions`); `--port` is added. The URL uses ACTION_SERVER_HOST
+    when `env` sets it to one address (not 0.0.0.0).
+    """
+    port = port or free_port()
+    output: Union[int, IO[bytes]] = subprocess.DEVNULL
+    if log is not None:
+        output = open(log, "ab")
+    command = command or [sys.executable, "-m", "rasa_sdk", "--actions", "actions"]
+    try:
+        process = subprocess.Popen(
+            [*command, "--port", str(port)],
+            cwd=ROOT,
+            env={
+                **os.environ,
+                "PYTHONPATH": str(ROOT),
+                "RASA_TELEMETRY_ENABLED": "false",
+                "ACTION_SERVER_TOKEN": ACTION_TOKEN,
+                **env,
+            },
+            stdout=output,
+            stderr=subprocess.STDOUT if log is not None else subprocess.DEVNULL,
+        )
+    finally:
+        if log is not None:
+            output.close()  # the child has its own copy
+    host = env.get("ACTION_SERVER_HOST") or "127.0.0.1"
+    url = f"http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}"
     for _ in range(240):
         try:
             urllib.request.urlopen(f"{url}/health", timeout=1)

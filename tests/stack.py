@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
-from servers import free_port, post_json, start_action_server, stop, wait_until
+from servers import ACTION_TOKEN, free_port, post_json, start_action_server, stop, wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "nz-trafficking-help.tar.gz"
@@ -133,6 +133,8 @@ def run_stack(
         **os.environ,
         "PYTHONPATH": str(ROOT),
         "RASA_TELEMETRY_ENABLED": "false",
+        # The Rasa server sends it to the action server (endpoints.yml's header).
+        "ACTION_SERVER_TOKEN": ACTION_TOKEN,
         **CHANNEL_ENV,
         "TWILIO_WEBHOOK_URL": "https://chat.example.org/webhooks/twilio/webhook",
         "TWILIO_API_BASE": platform.url,
@@ -140,6 +142,7 @@ def run_stack(
         "MESSENGER_API_BASE": platform.url,
     }
     actions, actions_url = start_action_server({"REFERRAL_URL": "", "REFERRAL_SECRET": ""})
+    # A copy of endpoints.yml pointing at this action server; it keeps the token header.
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(
         (ROOT / "endpoints.yml")

@@ -7,26 +7,30 @@ writing the outbox and delivering.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import signal
 import sqlite3
+import stat
 import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 from referral_receiver import SECRET, Receiver
-from servers import ROOT, start_action_server, stop
+from servers import ROOT, action_headers, start_action_server, stop
 
 from actions import delivery
 from actions.config import ConfigError, ReferralSettings, referral_settings
 from actions.delivery import deliver_due, deliver_one, sign, verify_signature
-from actions.outbox import Outbox
-from actions.referral import referral_body, usable_contact
+from actions.outbox import LimitReached, Limits, Outbox
+from actions.referral import conversation_key, referral_body, usable_contact
 
 
 def settings_for(url: str, outbox: Path, **kw) -> ReferralSettings:
@@ -92,10 +96,14 @@ def test_plain_http_is_allowed_only_to_this_machine():
 # --- signature ----------------------------------------------------------------
 
 
-def signed_headers(body: bytes, timestamp: int, secret: str = SECRET) -> dict:
+KEY = "0b8e4a52-8c4f-4d0e-9a51-2f6f8f0c1d2e"
+
+
+def signed_headers(body: bytes, timestamp: int, secret: str = SECRET, key: str = KEY) -> dict:
     return {
+        "Idempotency-Key": key,
         "X-Referral-Timestamp": str(timestamp),
-        "X-Referral-Signature": sign(secret, timestamp, body),
+        "X-Referral-Signature": sign(secret, timestamp, key, body),
     }
 
 
@@ -107,8 +115,40 @@ def test_signature_verifies_and_rejects_tampering():
     assert not verify_signature(SECRET, signed_headers(body, now - 301), body, now)
     assert not verify_signature(SECRET, {}, body, now)
     assert not verify_signature(SECRET, {"X-Referral-Timestamp": "x"}, body, now)
-    odd = {"X-Referral-Timestamp": str(now), "X-Referral-Signature": "sha256=ü"}
+    odd = {"Idempotency-Key": KEY, "X-Referral-Timestamp": str(now), "X-Referral-Signature": "ü"}
     assert not verify_signature(SECRET, odd, body, now)
+
+
+def test_signature_covers_the_idempotency_key():
+    body, now = b'{"a": 1}', int(time.time())
+    headers = signed_headers(body, now)
+    other_key = {**headers, "Idempotency-Key": "11111111-2222-3333-4444-555555555555"}
+    assert not verify_signature(SECRET, other_key, body, now)  # a key swapped on a real body
+    assert not verify_signature(SECRET, {**headers, "Idempotency-Key": ""}, body, now)
+    # The signed text is "<ts>.<key>.<body>": a key with a dot could shift text between
+    # key and body, so such keys are refused.
+    dotted = signed_headers(b"b." + body, now, key="a")
+    assert not verify_signature(SECRET, {**dotted, "Idempotency-Key": "a.b"}, body, now)
+    expected = (
+        "sha256="
+        + hmac.new(SECRET.encode(), f"{now}.{KEY}.".encode() + body, hashlib.sha256).hexdigest()
+    )
+    assert headers["X-Referral-Signature"] == expected  # the documented contract, exactly
+
+
+def test_the_receiver_refuses_a_body_signed_without_the_key(receiver):
+    body, now = b'{"a": 1}', int(time.time())
+    unkeyed = hmac.new(SECRET.encode(), f"{now}.".encode() + body, hashlib.sha256)
+    headers = {
+        "Content-Type": "application/json",
+        "Idempotency-Key": KEY,
+        "X-Referral-Timestamp": str(now),
+        "X-Referral-Signature": "sha256=" + unkeyed.hexdigest(),  # the old contract
+    }
+    request = urllib.request.Request(receiver.url, data=body, headers=headers, method="POST")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 401 and receiver.accepted == {}
 
 
 def test_backoff_doubles_with_jitter_and_a_cap():
@@ -149,6 +189,143 @@ def test_failed_referral_waits_then_parks_and_can_be_requeued(tmp_path):
     assert outbox.status(key)["status"] == "parked" and outbox.status(key)["has_body"]
     assert outbox.requeue_parked() == 1
     assert outbox.claim(key) is not None
+
+
+def file_modes(path: Path) -> dict:
+    return {p.name: stat.S_IMODE(p.stat().st_mode) for p in path.parent.glob(path.name + "*")}
+
+
+def test_outbox_files_are_readable_by_their_owner_only(tmp_path):
+    old = os.umask(0o022)  # a usual umask would give 0644
+    try:
+        outbox = Outbox(tmp_path / "outbox.db")
+        reader = sqlite3.connect(outbox.path)  # while a connection is open, -wal and -shm stay
+        try:
+            reader.execute("SELECT COUNT(*) FROM outbox").fetchone()
+            key = outbox.add(b"my boss took my passport")
+            outbox.claim(key)
+            modes = file_modes(outbox.path)
+        finally:
+            reader.close()
+    finally:
+        os.umask(old)
+    assert {"outbox.db", "outbox.db-wal", "outbox.db-shm"} <= set(modes)
+    assert set(modes.values()) == {0o600}
+
+
+def test_an_existing_outbox_with_a_wider_mode_is_narrowed(tmp_path):
+    path = tmp_path / "outbox.db"
+    Outbox(path).add(b"x")
+    for p in tmp_path.glob("outbox.db*"):
+        p.chmod(0o644)
+    Outbox(path).add(b"y")
+    assert set(file_modes(path).values()) == {0o600}
+
+
+def test_parked_referrals_lose_their_contents_after_the_set_days(tmp_path):
+    outbox = Outbox(tmp_path / "outbox.db")
+    days = 14 * 86400
+    old = outbox.add(b"my boss took my passport")
+    outbox.failed(old, "HTTP 400", None, now=time.time() - days - 60)
+    recent = outbox.add(b"recent")
+    outbox.failed(recent, "HTTP 400", None, now=time.time() - days + 3600)
+    pending = outbox.add(b"pending")
+    with sqlite3.connect(outbox.path) as db:  # old, but pending: never purged
+        db.execute(
+            "UPDATE outbox SET created_at = 0, next_attempt_at = 0 WHERE key = ?", (pending,)
+        )
+    assert outbox.purge_parked(days) == 1
+    assert not outbox.status(old)["has_body"] and outbox.status(old)["status"] == "parked"
+    assert outbox.status(recent)["has_body"] and outbox.status(pending)["has_body"]
+    on_disk = b"".join(p.read_bytes() for p in tmp_path.glob("outbox.db*"))
+    assert b"passport" not in on_disk
+    assert outbox.purge_parked(days) == 0
+    assert outbox.requeue_parked() == 1  # only the one that still has its contents
+    assert outbox.claim(old, now=time.time() + 1) is None
+
+
+def test_the_worker_purges_old_parked_referrals_and_logs_only_the_count(tmp_path, caplog):
+    outbox = Outbox(tmp_path / "outbox.db")
+    key = outbox.add(b'{"summary": "my boss took my passport"}')
+    outbox.failed(key, "HTTP 400", None, now=time.time() - 3 * 86400)
+    settings = settings_for("http://127.0.0.1:9/r", outbox.path, parked_days=2)
+    stop = threading.Event()
+    with caplog.at_level("DEBUG"):
+        worker = threading.Thread(target=delivery.run_worker, args=(outbox, settings, stop, 0.05))
+        worker.start()
+        deadline = time.time() + 10
+        while outbox.status(key)["has_body"] and time.time() < deadline:
+            time.sleep(0.05)
+        stop.set()
+        worker.join()
+    assert not outbox.status(key)["has_body"]
+    assert "Deleted the contents of 1 referrals parked for more than 2 days" in caplog.text
+    assert "passport" not in caplog.text
+
+
+def test_parked_days_is_a_setting():
+    assert referral_settings({}).parked_days == 14
+    assert referral_settings({"REFERRAL_PARKED_DAYS": "3"}).parked_days == 3
+    with pytest.raises(ConfigError):
+        referral_settings({"REFERRAL_PARKED_DAYS": "never"})
+
+
+# --- flood limits ---------------------------------------------------------------
+
+
+LIMITS = Limits(per_conversation_seconds=3600, max_per_hour=3)
+
+
+def test_one_referral_per_conversation_in_the_set_time(tmp_path):
+    outbox = Outbox(tmp_path / "outbox.db")
+    now = time.time()
+    outbox.add(b"1", now=now, conversation="c1", limits=LIMITS)
+    with pytest.raises(LimitReached) as limit:
+        outbox.add(b"2", now=now + 3599, conversation="c1", limits=LIMITS)
+    assert limit.value.which == "conversation"
+    assert outbox.counts()["pending"] == 1  # nothing stored
+    outbox.add(b"3", now=now + 3601, conversation="c1", limits=LIMITS)  # the time has passed
+    outbox.add(b"4", now=now + 3602, conversation="c2", limits=LIMITS)  # another conversation
+
+
+def test_a_global_cap_per_hour(tmp_path):
+    outbox = Outbox(tmp_path / "outbox.db")
+    now = time.time()
+    for n in range(3):
+        outbox.add(b"x", now=now + n, conversation=f"c{n}", limits=LIMITS)
+    with pytest.raises(LimitReached) as limit:
+        outbox.add(b"x", now=now + 10, conversation="c9", limits=LIMITS)
+    assert limit.value.which == "hour"
+    assert outbox.counts()["pending"] == 3
+    outbox.add(b"x", now=now + 3601, conversation="c9", limits=LIMITS)  # an hour later
+
+
+def test_limits_hold_across_reopening_and_keep_no_conversation_id(tmp_path):
+    path = tmp_path / "outbox.db"
+    settings = settings_for("http://127.0.0.1:9/r", path)
+    conversation = conversation_key(settings, "web-0123456789abcdef")
+    assert "0123456789abcdef" not in conversation and len(conversation) == 64
+    assert conversation != conversation_key(
+        settings_for("http://127.0.0.1:9/r", path, secret="another-secret-0123"),
+        "web-0123456789abcdef",
+    )  # keyed: the hash cannot be recomputed without the secret
+    Outbox(path).add(b"x", conversation=conversation, limits=LIMITS)
+    with pytest.raises(LimitReached):  # a new process, the same database
+        Outbox(path).add(b"y", conversation=conversation, limits=LIMITS)
+    on_disk = b"".join(p.read_bytes() for p in tmp_path.glob("outbox.db*"))
+    assert b"web-0123456789abcdef" not in on_disk
+
+
+def test_limits_are_settings():
+    settings = referral_settings({})
+    assert (settings.per_conversation_minutes, settings.max_per_hour) == (60, 30)
+    settings = referral_settings(
+        {"REFERRAL_PER_CONVERSATION_MINUTES": "5", "REFERRAL_MAX_PER_HOUR": "2"}
+    )
+    assert (settings.per_conversation_minutes, settings.max_per_hour) == (5, 2)
+    for name in ("REFERRAL_PER_CONVERSATION_MINUTES", "REFERRAL_MAX_PER_HOUR"):
+        with pytest.raises(ConfigError):
+            referral_settings({name: "0"})
 
 
 # --- delivery against a real receiver -----------------------------------------
@@ -325,7 +502,10 @@ async def test_an_outbox_that_cannot_be_written_is_reported_not_confirmed(
 # --- an action server killed between the outbox write and delivery ----------------
 
 
-def send_referral_request(url: str) -> dict:
+def send_referral_request(
+    url: str, sender: str = "t", headers: dict = None, **changes: str
+) -> dict:
+    """Call action_send_referral as the Rasa server would (with the token)."""
     slots = {
         "report_what": "workers sleep in the shed",
         "report_where": "Hastings",
@@ -335,14 +515,15 @@ def send_referral_request(url: str) -> dict:
         "referral_contact_way": "021 555 0199",
         "referral_contact_time": "Evening",
         "referral_consent": "yes",
+        **changes,
     }
     payload = {
         "next_action": "action_send_referral",
-        "sender_id": "t",
+        "sender_id": sender,
         "version": "3.6.2",
         "domain": {},
         "tracker": {
-            "sender_id": "t",
+            "sender_id": sender,
             "slots": slots,
             "latest_message": {},
             "events": [],
@@ -355,7 +536,10 @@ def send_referral_request(url: str) -> dict:
     request = urllib.request.Request(
         f"{url}/webhook",
         data=json.dumps(payload).encode(),
-        headers={"Content-Type": "application/json"},
+        headers={
+            "Content-Type": "application/json",
+            **(action_headers() if headers is None else headers),
+        },
     )
     with urllib.request.urlopen(request, timeout=60) as response:
         return json.loads(response.read())
@@ -465,3 +649,58 @@ def test_referral_is_off_without_settings(tmp_path):
         assert referral_status(send_referral_request(url)) == "off"
     finally:
         stop(process)
+
+
+def test_flood_limits_on_a_real_action_server(tmp_path, receiver):
+    env = {
+        **env_for(receiver, tmp_path / "outbox.db"),
+        "REFERRAL_PER_CONVERSATION_MINUTES": "60",
+        "REFERRAL_MAX_PER_HOUR": "2",
+    }
+    process, url = start_action_server(env)
+    try:
+        assert referral_status(send_referral_request(url, sender="one")) == "sent"
+        again = send_referral_request(url, sender="one")  # the same conversation
+        assert referral_status(again) == "limited"  # "not sent, use the form or the number"
+        assert all(e["value"] is None for e in again["events"] if e["name"] != "referral_status")
+        assert referral_status(send_referral_request(url, sender="two")) == "sent"
+        assert referral_status(send_referral_request(url, sender="three")) == "limited"  # cap
+    finally:
+        stop(process)
+    assert len(receiver.accepted) == 2
+    process, url = start_action_server(env)  # a restart does not reset the counts
+    try:
+        assert referral_status(send_referral_request(url, sender="four")) == "limited"
+    finally:
+        stop(process)
+    assert len(receiver.accepted) == 2
+
+
+def test_a_lone_surrogate_in_an_answer_is_an_error_not_a_crash(tmp_path, receiver):
+    process, url = start_action_server(env_for(receiver, tmp_path / "outbox.db"))
+    try:
+        answer = send_referral_request(url, report_what="workers \ud800 in the shed")
+    finally:
+        stop(process)
+    assert referral_status(answer) == "error"  # "could not save it ... use the numbers, 111"
+    forgotten = {e["name"] for e in answer["events"] if e["value"] is None}
+    assert {"report_what", "report_summary", "referral_contact_way"} <= forgotten
+    assert receiver.requests == []
+
+
+def test_every_referral_status_has_its_own_answer():
+    """A limit reached, an error, and the rest each get a kind answer from the domain."""
+    from rasa.shared.core.domain import Domain
+
+    from actions.referral import LIMITED
+
+    domain = Domain.load(str(ROOT / "domain"))
+    (slot,) = [s for s in domain.slots if s.name == "referral_status"]
+    answered = {
+        c["value"]
+        for variant in domain.responses["utter_referral_result"]
+        for c in variant.get("condition", [])
+    }
+    for status in ("sent", "queued", "cancelled", "off", "error", LIMITED):
+        assert status in slot.values
+        assert status in answered or status == "error"  # "error" is the default answer

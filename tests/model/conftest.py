@@ -12,7 +12,7 @@ from typing import Any, Dict, List
 
 import pytest
 from referral_receiver import SECRET, Receiver
-from servers import start_action_server, stop
+from servers import endpoint_config, start_action_server, stop
 
 from bot.logs import quiet_structlog
 
@@ -21,21 +21,17 @@ MODEL = ROOT / "models" / "nz-trafficking-help.tar.gz"
 
 
 def load_agent(action_server: str):
-    """The trained model with our tracker store (endpoints.yml) and this action server."""
+    """The trained model with our tracker store and this action server, both set as in
+    endpoints.yml (the action endpoint with its token header, at this server's address)."""
     from rasa.core.agent import Agent
     from rasa.core.tracker_store import TrackerStore
     from rasa.shared.core.domain import Domain
-    from rasa.utils.endpoints import EndpointConfig, read_endpoint_config
 
     assert MODEL.is_file(), "train first: scripts/train.sh"
     quiet_structlog()
-    store = TrackerStore.create(
-        read_endpoint_config(str(ROOT / "endpoints.yml"), "tracker_store"),
-        Domain.load(str(ROOT / "domain")),
-    )
-    return Agent.load(
-        str(MODEL), tracker_store=store, action_endpoint=EndpointConfig(f"{action_server}/webhook")
-    )
+    store = TrackerStore.create(endpoint_config("tracker_store"), Domain.load(str(ROOT / "domain")))
+    action_endpoint = endpoint_config("action_endpoint", url=f"{action_server}/webhook")
+    return Agent.load(str(MODEL), tracker_store=store, action_endpoint=action_endpoint)
 
 
 @pytest.fixture(scope="session")
