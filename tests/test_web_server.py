@@ -53,3 +53,41 @@ def test_the_widget_never_touches_device_storage_or_parses_html():
         "new Function",
     ]:
         assert api not in code, api
+
+
+@pytest.mark.parametrize(
+    "path, content_type",
+    [
+        ("/widget.js", "application/javascript"),
+        ("/widget.css", "text/css"),
+        ("/", "text/html"),
+    ],
+)
+async def test_no_file_the_chat_uses_is_kept_in_the_browser_cache(path, content_type):
+    """A cached widget file would show that someone used the chat."""
+    from aiohttp.test_utils import TestClient, TestServer
+
+    app = make_app(WebSettings(rasa_url="http://localhost:5005", exit_url="https://e.example"))
+    async with TestClient(TestServer(app)) as client:
+        response = await client.get(path)
+        assert response.status == 200
+        assert response.headers["Cache-Control"] == "no-store"
+        assert response.headers["Content-Type"].startswith(content_type)
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert await response.read()
+
+
+def test_the_widget_message_box_has_no_spell_checker_or_autofill():
+    """The browser tests check the live box; this checks the source without a browser."""
+    from pathlib import Path
+
+    source = (Path(__file__).resolve().parents[1] / "bot/web/static/widget.js").read_text()
+    for attribute in [
+        'autocomplete: "off"',
+        'autocorrect: "off"',
+        'autocapitalize: "off"',
+        'spellcheck: "false"',
+    ]:
+        assert attribute in source, attribute
+    assert "shiftTimes" not in source  # triple Shift (pressed while typing capitals) is gone

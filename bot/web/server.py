@@ -96,7 +96,8 @@ def make_app(settings: WebSettings) -> web.Application:
     assets = {path: (STATIC / name).read_bytes() for path, (name, _) in ASSETS.items()}
     asset_headers = {
         **COMMON_HEADERS,
-        "Cache-Control": "no-cache",
+        # Not kept in the browser's cache, where it would show that the chat was used.
+        "Cache-Control": "no-store",
         # Agencies embed the widget on their own sites.
         "Cross-Origin-Resource-Policy": "cross-origin",
     }

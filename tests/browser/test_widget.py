@@ -4,6 +4,7 @@ real Rasa server and the real action server."""
 from __future__ import annotations
 
 import json
+import time
 import urllib.error
 import urllib.request
 
@@ -72,6 +73,41 @@ def nothing_stored(browser) -> bool:
         device_storage(browser) == {"local": 0, "session": 0, "cookie": "", "indexedDB": 0}
         and browser.get_cookies() == []
     )
+
+
+def requests_to(browser, path: str) -> list:
+    """Chromium's record of the requests the page made to a path (from its log):
+    each with its type ("Ping" for a beacon, "Fetch"), headers and body."""
+    found = []
+    for entry in browser.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") != "Network.requestWillBeSent":
+            continue
+        params = message["params"]
+        if params["request"]["url"].endswith(path):
+            found.append({"type": params.get("type"), **params["request"]})
+    return found
+
+
+def still_chatting(browser, stack) -> bool:
+    """After a moment, the page has not left and the conversation is still shown."""
+    time.sleep(1.5)
+    return browser.current_url.startswith(stack["web"]) and bool(
+        browser.find_elements(By.CSS_SELECTOR, ".nzth .nzth-log")
+    )
+
+
+def leave_with(browser, how: str) -> None:
+    if how == "button":
+        browser.find_element(By.CSS_SELECTOR, ".nzth-leave").click()
+    elif how == "escape":
+        ActionChains(browser).send_keys(Keys.ESCAPE).perform()
+    elif how == "ctrl shift x":
+        ActionChains(browser).key_down(Keys.CONTROL).key_down(Keys.SHIFT).send_keys("x").key_up(
+            Keys.SHIFT
+        ).key_up(Keys.CONTROL).perform()
+    else:
+        raise ValueError(how)
 
 
 def senders_sent(browser) -> list:
@@ -159,7 +195,9 @@ def test_a_question_gets_its_answer_and_source(browser, stack):
     open_chat(browser, stack)
     notice = browser.find_element(By.CSS_SELECTOR, ".nzth-notice").text
     assert "can see what you do on this device" in notice.replace("may be able to see", "can see")
-    assert "Esc" in notice
+    assert "Esc" in notice and "Ctrl+Shift+X" in notice
+    leave = browser.find_element(By.CSS_SELECTOR, ".nzth-leave")
+    assert leave.get_attribute("aria-keyshortcuts") == "Escape Control+Shift+X"
     answer = say(browser, "what is people trafficking")
     assert "trafficking" in answer.lower() and "Source:" in answer
     assert browser.find_element(By.CSS_SELECTOR, ".nzth-log").get_attribute("aria-live") == "polite"
@@ -212,18 +250,12 @@ def test_the_keyboard_alone_can_chat(browser, stack):
     assert wait_for_answer(browser, before)
 
 
-@pytest.mark.parametrize("how", ["button", "escape", "three shifts"])
+@pytest.mark.parametrize("how", ["button", "escape", "ctrl shift x"])
 def test_quick_exit_leaves_clears_and_cannot_be_gone_back_to(browser, stack, neutral_site, how):
     browser.get(neutral_site.url + "/before")
     open_chat(browser, stack)
     say(browser, "my boss took my passport")
-    if how == "button":
-        browser.find_element(By.CSS_SELECTOR, ".nzth-leave").click()
-    elif how == "escape":
-        ActionChains(browser).send_keys(Keys.ESCAPE).perform()
-    else:
-        for _ in range(3):
-            ActionChains(browser).key_down(Keys.SHIFT).key_up(Keys.SHIFT).perform()
+    leave_with(browser, how)
     WebDriverWait(browser, WAIT).until(lambda b: b.current_url == neutral_site.url + "/exit")
     assert "passport" not in browser.page_source
     browser.back()
@@ -234,15 +266,175 @@ def test_quick_exit_leaves_clears_and_cannot_be_gone_back_to(browser, stack, neu
     assert len(bot_messages(browser)) == 1 and "passport" not in browser.page_source
 
 
-def test_quick_exit_asks_the_server_to_forget(browser, stack, neutral_site):
+# Without a beacon, or when the browser refuses one, "forget" goes by fetch with keepalive.
+NO_BEACON = {
+    "beacon": None,
+    "beacon refused": "navigator.sendBeacon = () => false;",
+    "no beacon": "Object.defineProperty(navigator, 'sendBeacon', {value: undefined});",
+}
+
+
+@pytest.mark.parametrize("sent_by", list(NO_BEACON))
+def test_quick_exit_asks_the_server_to_forget(browser, stack, neutral_site, sent_by):
     open_chat(browser, stack)
     say(browser, "what is debt bondage")
     (sender,) = set(senders_sent(browser))
+    assert any(e["event"] == "user" for e in stored_events(stack, sender))
+    if NO_BEACON[sent_by]:
+        browser.execute_script(NO_BEACON[sent_by])
     browser.find_element(By.CSS_SELECTOR, ".nzth-leave").click()
     WebDriverWait(browser, WAIT).until(lambda b: b.current_url.startswith(neutral_site.url))
+    # The request left the page as a beacon (or a fetch), with a CORS-safelisted type...
+    (forget,) = requests_to(browser, "/webhooks/webchat/forget")
+    assert forget["type"] == ("Ping" if sent_by == "beacon" else "Fetch")
+    assert forget["method"] == "POST"
+    content_type = {k.lower(): v for k, v in forget["headers"].items()}["content-type"]
+    assert content_type.startswith("text/plain")
+    assert forget["headers"].get("Cookie") is None
+    if "postData" in forget:  # Chromium does not log a beacon's body: see the next test
+        assert json.loads(forget["postData"]) == {"sender": sender}
+    # ...and the server, which read it, no longer has the conversation.
     WebDriverWait(browser, WAIT).until(
         lambda b: not any(e["event"] == "user" for e in stored_events(stack, sender))
     )
+
+
+def test_clear_sends_forget_by_beacon_as_json_in_text_plain(browser, stack):
+    """What a beacon carries (Chromium's log leaves out a beacon's body)."""
+    open_chat(browser, stack)
+    say(browser, "what is debt bondage")
+    (sender,) = set(senders_sent(browser))
+    browser.execute_script(
+        """
+        window.beacons = [];
+        const send = navigator.sendBeacon.bind(navigator);
+        navigator.sendBeacon = (url, blob) => {
+          blob.text().then(text => window.beacons.push([url, blob.type, text]));
+          return send(url, blob);
+        };
+        """
+    )
+    browser.find_element(By.CSS_SELECTOR, ".nzth-clear").click()
+    WebDriverWait(browser, WAIT).until(lambda b: b.execute_script("return window.beacons.length"))
+    ((url, kind, text),) = browser.execute_script("return window.beacons")
+    assert url == stack["rasa"] + "/webhooks/webchat/forget"
+    assert kind.startswith("text/plain") and json.loads(text) == {"sender": sender}
+    WebDriverWait(browser, WAIT).until(
+        lambda b: not any(e["event"] == "user" for e in stored_events(stack, sender))
+    )
+    assert [r["type"] for r in requests_to(browser, "/webhooks/webchat/forget")] == ["Ping"]
+
+
+def test_the_message_box_sends_nothing_to_a_spell_checker(browser, stack):
+    open_chat(browser, stack)
+    box = browser.find_element(By.CSS_SELECTOR, ".nzth-input")
+    for name, value in [
+        ("spellcheck", "false"),
+        ("autocomplete", "off"),
+        ("autocorrect", "off"),
+        ("autocapitalize", "off"),
+    ]:
+        assert box.get_dom_attribute(name) == value, name
+    # As the browser understands them (autocorrect is a property in newer Chromium).
+    understood = browser.execute_script(
+        "const b = arguments[0];"
+        "return [b.spellcheck, b.autocapitalize, 'autocorrect' in b ? b.autocorrect : false]",
+        box,
+    )
+    assert understood[0] is False and understood[1] in ("off", "none", "")
+    assert understood[2] is False
+
+
+def test_typing_capitals_does_not_leave(browser, stack):
+    """Shift is pressed again and again while typing capitals: that must not leave."""
+    open_chat(browser, stack)
+    browser.execute_script(
+        """
+        window.shiftDowns = 0;
+        document.addEventListener('keydown', e => { if (e.key === 'Shift') window.shiftDowns++; });
+        """
+    )
+    box = browser.find_element(By.CSS_SELECTOR, ".nzth-input")
+    box.click()
+    typing = ActionChains(browser)
+    for char in "HELLO I AM OK":  # a real Shift press around every capital
+        if char.isupper():
+            typing.key_down(Keys.SHIFT).send_keys(char).key_up(Keys.SHIFT)
+        else:
+            typing.send_keys(char)
+    typing.perform()
+    box.send_keys("K")  # and as WebDriver types a capital, quickly
+    assert browser.execute_script("return window.shiftDowns") == 11  # one per capital
+    assert box.get_attribute("value") == "HELLO I AM OKK"
+    assert still_chatting(browser, stack)
+    before = len(bot_messages(browser))
+    box.send_keys(Keys.ENTER)
+    assert wait_for_answer(browser, before)
+    users = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".nzth-user")]
+    assert users[-1].endswith("HELLO I AM OKK")
+    assert still_chatting(browser, stack)
+
+
+# Key presses that belong to an input method (Chinese, Japanese, Korean) or type a
+# letter (AltGr is Ctrl+Alt on Windows): none of them may leave.
+COMPOSING = """
+const box = document.querySelector('.nzth-input');
+box.focus();
+const key = (init) => {
+  const event = new KeyboardEvent('keydown', {bubbles: true, cancelable: true, ...init});
+  box.dispatchEvent(event);
+  return [event.key, event.keyCode, event.isComposing, event.defaultPrevented];
+};
+const seen = [];
+box.dispatchEvent(new CompositionEvent('compositionstart', {bubbles: true, data: ''}));
+box.dispatchEvent(new CompositionEvent('compositionupdate', {bubbles: true, data: 'ni'}));
+// Esc while composing cancels the composition (Chromium and Firefox say isComposing).
+seen.push(key({key: 'Escape', code: 'Escape', keyCode: 229, isComposing: true}));
+seen.push(key({key: 'Escape', code: 'Escape', keyCode: 27, isComposing: true}));
+seen.push(key({key: 'Process', code: 'KeyX', keyCode: 229, isComposing: true,
+               ctrlKey: true, shiftKey: true}));
+seen.push(key({key: 'X', code: 'KeyX', keyCode: 88, isComposing: true,
+               ctrlKey: true, shiftKey: true}));
+box.dispatchEvent(new CompositionEvent('compositionend', {bubbles: true, data: '你'}));
+// Safari sends the key that ended a composition after compositionend, keyCode 229.
+seen.push(key({key: 'Escape', code: 'Escape', keyCode: 229, isComposing: false}));
+// AltGr+X types "ź" on a Polish keyboard; Windows reports AltGr as Ctrl+Alt.
+seen.push(key({key: 'ź', code: 'KeyX', keyCode: 88, ctrlKey: true, altKey: true}));
+seen.push(key({key: 'Ź', code: 'KeyX', keyCode: 88, ctrlKey: true, altKey: true,
+               shiftKey: true}));
+// Ctrl+X (cut) and Shift+X (a capital) are not the chord.
+seen.push(key({key: 'x', code: 'KeyX', keyCode: 88, ctrlKey: true}));
+seen.push(key({key: 'X', code: 'KeyX', keyCode: 88, shiftKey: true}));
+return seen;
+"""
+
+
+def test_keys_of_an_input_method_or_of_typing_do_not_leave(browser, stack, neutral_site):
+    open_chat(browser, stack)
+    say(browser, "what is debt bondage")
+    seen = browser.execute_script(COMPOSING)
+    # The events really were what they claim (keyCode 229 and isComposing were kept)...
+    assert seen[0] == ["Escape", 229, True, False]
+    assert seen[1] == ["Escape", 27, True, False]
+    assert seen[4] == ["Escape", 229, False, False]
+    # ...and none of them was taken as a quick exit.
+    assert not any(prevented for *_, prevented in seen)
+    assert still_chatting(browser, stack)
+    assert "debt bondage" in browser.page_source
+    # Esc outside composition still leaves at once.
+    ActionChains(browser).send_keys(Keys.ESCAPE).perform()
+    WebDriverWait(browser, WAIT).until(lambda b: b.current_url == neutral_site.url + "/exit")
+
+
+@pytest.mark.parametrize("how", ["escape", "ctrl shift x"])
+def test_the_exit_keys_work_in_the_message_box(browser, stack, neutral_site, how):
+    open_chat(browser, stack)
+    box = browser.find_element(By.CSS_SELECTOR, ".nzth-input")
+    box.click()
+    box.send_keys("someone took my passport")
+    leave_with(browser, how)
+    WebDriverWait(browser, WAIT).until(lambda b: b.current_url == neutral_site.url + "/exit")
+    assert "passport" not in browser.page_source
 
 
 def test_every_page_load_is_a_fresh_conversation(browser, stack):

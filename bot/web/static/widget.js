@@ -11,10 +11,19 @@
  * - Nothing is written to the device: no cookies, localStorage, sessionStorage
  *   or IndexedDB. The conversation id is random and lives in memory only, so
  *   every page load starts a fresh conversation.
- * - "Leave now", the Esc key, or Shift pressed three times: stop talking to the
- *   server, remove the conversation from the page and from memory, and replace
- *   the page with a neutral site (location.replace, so Back does not return).
+ * - "Leave now", the Esc key, or Ctrl+Shift+X: stop talking to the server, ask
+ *   it to forget the conversation, remove the conversation from the page and
+ *   from memory, and replace the page with a neutral site (location.replace, so
+ *   Back does not return). The keys never fire while typing: not during IME
+ *   composition (Chinese, Japanese, Korean...), and Ctrl+Shift+X is a chord no
+ *   text entry produces (not AltGr, which is Ctrl+Alt on Windows, nor Option).
  * - "Clear this conversation" asks the server to delete it, then starts afresh.
+ * - "Forget" is sent with navigator.sendBeacon, so that it survives leaving the
+ *   page (fetch with keepalive if there is no beacon or it is refused). Its body
+ *   is JSON, {"sender": id}, sent as text/plain: a CORS-safelisted type, since
+ *   browsers never preflight a beacon.
+ * - The message box has spellcheck, autocomplete, autocorrect and
+ *   autocapitalize off, so typed text is not sent to a cloud spell checker.
  * - Only text is inserted into the page (never HTML), and only http(s) and tel:
  *   links are made.
  */
@@ -40,7 +49,8 @@
   var SAFE_LINK = /^(https?:|tel:)/i;
   var URL_IN_TEXT = /(https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)])/g;
 
-  var state = { sender: newId(), pending: null, shiftTimes: [], gone: false };
+  var state = { sender: newId(), pending: null, gone: false };
+  var SHORTCUTS = "Escape Control+Shift+X";
 
   function newId() {
     var bytes = new Uint8Array(16);
@@ -77,13 +87,14 @@
   var header = el("div", { "class": "nzth-header" });
   header.appendChild(el("h2", { "class": "nzth-title" }, config.title));
   var leaveButton = el("button", {
-    type: "button", "class": "nzth-leave", "aria-keyshortcuts": "Escape"
+    type: "button", "class": "nzth-leave", "aria-keyshortcuts": SHORTCUTS
   }, "Leave now");
   header.appendChild(leaveButton);
   root.appendChild(header);
 
   root.appendChild(el("p", { "class": "nzth-notice" },
-    "Someone may be able to see what you do on this device. To leave fast, press Esc or Leave now."));
+    "Someone may be able to see what you do on this device. " +
+    "To leave fast, press Esc, or Ctrl+Shift+X, or Leave now."));
   var danger = el("p", { "class": "nzth-danger" }, "In danger now? Call ");
   danger.appendChild(el("a", { href: "tel:111" }, "111"));
   danger.appendChild(document.createTextNode(" and ask for Police."));
@@ -103,7 +114,9 @@
   form.appendChild(el("label", { "for": inputId, "class": "nzth-visually-hidden" }, "Your message"));
   var input = el("input", {
     id: inputId, type: "text", "class": "nzth-input", maxlength: "2000",
-    autocomplete: "off", autocapitalize: "sentences", spellcheck: "true",
+    // Nothing typed goes to a spell checker (some are cloud services) or into
+    // the browser's saved form entries.
+    autocomplete: "off", autocorrect: "off", autocapitalize: "off", spellcheck: "false",
     placeholder: "Type your question"
   });
   form.appendChild(input);
@@ -207,7 +220,9 @@
     status.textContent = busy ? "The assistant is writing…" : "";
   }
 
-  // Every request: JSON, no cookies, nothing cached, no referrer.
+  // Every message: JSON, no cookies, nothing cached, no referrer. (A beacon
+  // cannot choose: it goes with the page's referrer policy and any cookies the
+  // browser holds for the server's site; the widget sets none.)
   function postJson(url, body, extra) {
     var options = {
       method: "POST",
@@ -257,9 +272,35 @@
     });
   }
 
+  // A beacon outlives the page, so the server hears "forget" even as the page is
+  // replaced. Its body is JSON sent as text/plain: browsers do not preflight a
+  // beacon, so a non-safelisted type such as application/json would be refused.
   function forgetOnServer(sender) {
-    return postJson(FORGET, { sender: sender }, { keepalive: true })
-      .catch(function () { /* the server forgets idle conversations anyway */ });
+    var body = JSON.stringify({ sender: sender });
+    var sent = false;
+    if (navigator.sendBeacon) {
+      try {
+        sent = navigator.sendBeacon(FORGET, new Blob([body], { type: "text/plain;charset=UTF-8" }));
+      } catch (error) {
+        sent = false;
+      }
+    }
+    if (sent) {
+      return;
+    }
+    try {
+      fetch(FORGET, {
+        method: "POST",
+        headers: { "Content-Type": "text/plain;charset=UTF-8" },
+        body: body,
+        keepalive: true,
+        credentials: "omit",
+        cache: "no-store",
+        referrerPolicy: "no-referrer"
+      }).catch(function () { /* the server forgets idle conversations anyway */ });
+    } catch (error) {
+      /* as above */
+    }
   }
 
   function clearConversation() {
@@ -307,19 +348,33 @@
   });
   leaveButton.addEventListener("click", leaveNow);
   clearButton.addEventListener("click", clearConversation);
+  // While an input method composes text (Chinese, Japanese, Korean...), Esc
+  // cancels the composition: such key presses are the IME's, never an exit.
+  function composing(event) {
+    return event.isComposing || event.keyCode === 229;
+  }
+
+  // Ctrl+Shift+X: no key press that types text has Ctrl and Shift without Alt
+  // (AltGr is Ctrl+Alt on Windows) or Meta. X by the letter it gives, or by its
+  // place on the keyboard in layouts without Latin letters.
+  function isExitChord(event) {
+    if (!event.ctrlKey || !event.shiftKey || event.altKey || event.metaKey) {
+      return false;
+    }
+    if (event.getModifierState && event.getModifierState("AltGraph")) {
+      return false;
+    }
+    var key = String(event.key || "");
+    return key.toLowerCase() === "x" || (event.code === "KeyX" && !/^[a-z]$/i.test(key));
+  }
+
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape") {
-      event.preventDefault();
-      leaveNow();
+    if (composing(event)) {
       return;
     }
-    if (event.key === "Shift" && !event.repeat) {
-      var now = Date.now();
-      state.shiftTimes = state.shiftTimes.filter(function (t) { return now - t < 1500; });
-      state.shiftTimes.push(now);
-      if (state.shiftTimes.length >= 3) {
-        leaveNow();
-      }
+    if (event.key === "Escape" || event.key === "Esc" || isExitChord(event)) {
+      event.preventDefault();
+      leaveNow();
     }
   }, true);
 
