@@ -41,8 +41,8 @@ from bot.nlu.safety import (
     nlu_view,
     re2_options,
     strip_tags,
-    valid_text,
 )
+from bot.text import valid_text
 
 GUARD_BUDGET = 0.1  # seconds for InputGuard on 20,000 characters (measured: 3-30 ms)
 
@@ -232,7 +232,7 @@ def test_valid_text_can_always_be_encoded(text):
     valid = valid_text(text)
     valid.encode("utf-8")  # never raises
     assert "\x00" not in valid
-    assert len(valid) == len(text)
+    assert len(valid) <= len(text)
 
 
 @given(st.text(min_size=0, max_size=3000))

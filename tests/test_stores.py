@@ -150,3 +150,100 @@ async def test_forget_conversation_unwraps_rasas_fail_safe_store(domain):
     await plain.save(conversation(domain))
     await forget_conversation(plain, "s1")
     assert "passport" not in plain.store["s1"]
+
+
+# --- bounds ------------------------------------------------------------------------------
+
+
+async def test_at_most_max_conversations_are_held_the_one_idle_longest_goes(domain):
+    clock = Clock()
+    store = PrivateTrackerStore(domain, clock=clock, max_conversations=3)
+    for sender in ["a", "b", "c"]:
+        await store.save(conversation(domain, sender))
+        clock.now += 1
+    await store.save(conversation(domain, "a"))  # "a" is active again
+    clock.now += 1
+    await store.save(conversation(domain, "d"))
+    assert sorted(await store.keys()) == ["a", "c", "d"]  # "b" was idle longest
+
+
+async def test_the_idle_sweep_stops_at_the_first_active_conversation(domain):
+    """Conversations are kept oldest first, so the sweep does not read them all."""
+    clock = Clock()
+    store = PrivateTrackerStore(domain, clock=clock, max_idle_minutes=1)
+    for number in range(2000):
+        await store.save(conversation(domain, f"s{number}"))
+    looked_at = []
+
+    class Watching(type(store.last_active)):
+        def items(self):
+            for item in super().items():
+                looked_at.append(item[0])
+                yield item
+
+    store.last_active = Watching(store.last_active)
+    await store.retrieve("s5")
+    assert len(looked_at) <= 1
+    clock.now += 120  # all idle now
+    await store.retrieve("s5")
+    assert await store.keys() == [] and store.store == {}
+
+
+async def test_a_long_conversation_keeps_recent_turns_its_slots_and_its_form(domain):
+    from rasa.shared.core.events import ActiveLoop
+
+    store = PrivateTrackerStore(domain, max_events=40)
+    tracker = DialogueStateTracker("long", domain.slots)
+    tracker.update(SlotSet("referral_enabled", True))
+    tracker.update(ActiveLoop("report_form"))
+    tracker.update(SlotSet("report_where", "Hastings"))
+    for turn in range(100):
+        tracker.update(ActionExecuted("action_listen"))
+        tracker.update(UserUttered(f"turn {turn}", {"name": "affirm", "confidence": 1.0}))
+        tracker.update(ActionExecuted("utter_greet"))
+    await store.save(tracker)
+    kept = await store.retrieve_full_tracker("long")
+    assert len(kept.events) <= 40
+    assert kept.get_slot("referral_enabled") is True
+    assert kept.get_slot("report_where") == "Hastings"
+    assert kept.active_loop_name == "report_form"
+    assert kept.latest_action_name == "utter_greet"
+    assert sum(1 for e in kept.events if isinstance(e, UserUttered)) >= 5
+
+
+# --- failing closed --------------------------------------------------------------------------
+
+
+async def test_a_save_that_fails_keeps_nothing_and_rasa_keeps_nothing_either(domain):
+    from rasa.core.tracker_store import FailSafeTrackerStore
+
+    from bot.stores import StoreUnavailable, harden
+
+    private = PrivateTrackerStore(domain)
+    await private.save(conversation(domain))
+
+    class Agent:
+        tracker_store = FailSafeTrackerStore(private)
+
+    harden(Agent)
+    broken = conversation(domain)
+    broken.update(SlotSet("report_what", object()))  # cannot be written as JSON
+    with pytest.raises(StoreUnavailable):
+        await Agent.tracker_store.save(broken)  # the channel answers with the 111 line
+    assert "s1" not in private.store  # the old copy went too
+    assert await Agent.tracker_store.retrieve("s1") is None
+    assert list(await Agent.tracker_store.fallback_tracker_store.keys()) == []
+
+
+def test_the_server_refuses_to_start_without_the_private_store(domain):
+    from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
+
+    from bot.stores import harden
+
+    class Agent:
+        tracker_store = FailSafeTrackerStore(InMemoryTrackerStore(domain))
+
+    with pytest.raises(RuntimeError, match="not a private store"):
+        harden(Agent)
+    with pytest.raises(RuntimeError, match="not a private store"):
+        harden(None)  # the model did not load at all

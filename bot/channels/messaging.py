@@ -30,6 +30,9 @@ import aiohttp
 from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint, response
 
+from bot.stores import harden_on_start
+from bot.text import UNAVAILABLE, valid_text
+
 logger = logging.getLogger(__name__)
 
 ID_SECRET_ENV = "CHANNEL_ID_SECRET"
@@ -57,19 +60,6 @@ def conversation_id(secret: str, platform: str, address: str) -> str:
     """A stable id for the conversation that does not reveal the address."""
     digest = hmac.new(secret.encode(), f"{platform}:{address}".encode(), hashlib.sha256)
     return f"{platform}-{digest.hexdigest()[:40]}"
-
-
-def valid_text(text: str) -> str:
-    """`text` as valid Unicode: lone surrogates become U+FFFD and NUL characters go.
-
-    JSON can carry a lone surrogate as an escape ("\\ud800"), which Python keeps in a
-    str but which cannot be encoded, stored or sent; a surrogate pair written as two
-    escapes becomes the one character it stands for. Pure, so any channel can use it.
-    """
-    if text.isascii():
-        return text.replace("\x00", "")
-    joined = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
-    return joined.replace("\x00", "")
 
 
 def is_int(value: Any, low: int = -(2**63), high: int = 2**63) -> bool:
@@ -275,6 +265,7 @@ class MessagingInput:
     def new_blueprint(self):
         """The channel's blueprint with its health route (which says "off" when it is)."""
         blueprint = Blueprint(f"{self.PLATFORM}_webhook", self.__class__.__module__)
+        harden_on_start(blueprint)  # also when the web chat is not configured
 
         @blueprint.route("/", methods=["GET"])
         async def health(request):
@@ -306,7 +297,13 @@ class MessagingInput:
         """Pass one message to the assistant; a typed option number becomes its option."""
         sender = self.conversation(address)
         text = self.options.resolve(sender, valid_text(text or ""))
-        await on_new_message(UserMessage(text, output, sender, input_channel=self.name()))
+        try:
+            await on_new_message(UserMessage(text, output, sender, input_channel=self.name()))
+        except Exception as exc:  # never silence: the 111 line, and the type in the log
+            logger.error(
+                "%s: a message could not be handled (%s).", self.PLATFORM, type(exc).__name__
+            )
+            await output.send_text_message(sender, UNAVAILABLE)
 
 
 class RenderingOutput:

@@ -3,48 +3,130 @@
     POST /webhooks/webchat/webhook   {"sender": id, "message": text} -> [messages]
     POST /webhooks/webchat/forget    {"sender": id}                   -> 204
 
+The forget body may come as text/plain: the widget sends it with
+navigator.sendBeacon when the page is left, and a beacon cannot be JSON-typed
+without a preflight that would not survive the page.
+
 Unlike Rasa's REST channel it never logs message text (Rasa's logs a timed-out
 message at ERROR), refuses malformed requests with 400 before anything reaches
 a tracker, and can delete a conversation for the widget's "clear" button.
 CORS is limited to the origins given to `rasa run --cors` (scripts/run.sh).
+
+Hardening:
+* Conversation ids get a web-only prefix on the server (`web-<id>`), so a web
+  request can never read or delete a messaging conversation (`twilio-...`).
+* Forgetting takes the conversation's lock, as Rasa does for a message, so a
+  quick exit during a slow answer cannot leave the conversation stored.
+* Limits (environment, defaults below): the request body is capped before any
+  parsing (Sanic's REQUEST_MAX_SIZE), slow clients are cut off (request and
+  keep-alive timeouts), and each client address and each conversation may
+  send only so many messages a minute; over that, 429 with the 111 line.
+* When the assistant fails (its store is down, say), 503 with the 111 line:
+  never silence.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import re
-from typing import Any, Awaitable, Callable, Optional, Text, Tuple
+import time
+from collections import OrderedDict
+from typing import Any, Awaitable, Callable, Mapping, Optional, Text, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.stores import forget_conversation
+from bot.stores import forget_conversation, harden_on_start
+from bot.text import UNAVAILABLE, valid_text
 
 logger = logging.getLogger(__name__)
 
 SENDER = re.compile(r"^[A-Za-z0-9-]{16,64}$")
-MAX_MESSAGE_CHARS = 20_000  # the NLU reads 1,000; the safety net looks at all of it
-UNAVAILABLE = (
-    "Sorry, I cannot answer right now. If you or someone else is in danger, call 111 "
-    "and ask for Police."
+PREFIX = "web-"  # every web chat conversation id on the server starts with this
+MAX_MESSAGE_CHARS = 20_000  # the NLU reads a bounded part; the safety net looks at all of it
+TOO_MANY = (
+    "You are sending messages very fast, so I have paused for a moment. Please wait a "
+    "minute and try again. If you or someone else is in danger, call 111 and ask for Police."
 )
+
+# Sanic's limits, set for the whole Rasa server at start unless SANIC_<NAME> is set.
+# 256 KiB holds 20,000 characters however they are escaped in JSON.
+SERVER_LIMITS = {"REQUEST_MAX_SIZE": 256 * 1024, "REQUEST_TIMEOUT": 10, "KEEP_ALIVE_TIMEOUT": 5}
+# Messages a minute: a person types far fewer; many people may share one address.
+DEFAULT_PER_CONVERSATION = 30
+DEFAULT_PER_ADDRESS = 120
+
+
+class RateLimit:
+    """At most `limit` events per `window` seconds for each key (a fixed window).
+
+    Memory is bounded: at most `max_keys` keys are tracked, the stalest
+    forgotten first. Counters live in this process.
+    """
+
+    def __init__(
+        self,
+        limit: int,
+        window: float = 60.0,
+        max_keys: int = 100_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.limit, self.window, self.max_keys, self.clock = limit, window, max_keys, clock
+        self._counts: "OrderedDict[str, Tuple[float, int]]" = OrderedDict()
+
+    def allow(self, key: str) -> bool:
+        """Count one event for `key`; False when it is over the limit."""
+        now = self.clock()
+        start, count = self._counts.pop(key, (now, 0))
+        if now - start >= self.window:
+            start, count = now, 0
+        count += 1
+        self._counts[key] = (start, count)
+        while len(self._counts) > self.max_keys:
+            self._counts.popitem(last=False)
+        return count <= self.limit
+
+
+def limit_from_env(name: str, default: int, env: Mapping[str, str] = os.environ) -> int:
+    """A positive whole number from the environment, else `default` (with a log line)."""
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    logger.error("%s must be a positive whole number; using %d.", name, default)
+    return default
+
+
+def client_address(request: Request) -> str:
+    """The client's address: from trusted proxy headers when Sanic is told to
+    trust them (PROXIES_COUNT, REAL_IP_HEADER or FORWARDED_SECRET), else the peer."""
+    return request.remote_addr or request.ip or "unknown"
+
+
+def server_id(client_id: str) -> str:
+    """The conversation id on the server for the widget's id."""
+    return PREFIX + client_id
 
 
 def read_request(
     request: Request, need_message: bool
 ) -> Tuple[Optional[str], Optional[str], Optional[str]]:
-    """(sender, message, error): the error says why a request is refused."""
+    """(server-side sender id, message, error): the error says why a request is refused."""
     try:
-        body = request.json
-    except Exception:  # Sanic raises on a body that is not JSON
+        body = json.loads(request.body or b"")
+    except ValueError:  # also a body that is not UTF-8
         return None, None, "the body must be JSON"
     if not isinstance(body, dict):
         return None, None, "the body must be a JSON object"
     sender = body.get("sender")
     if not isinstance(sender, str) or not SENDER.match(sender):
         return None, None, "sender must be 16 to 64 letters, digits or dashes"
+    sender = server_id(sender)
     if not need_message:
         return sender, None, None
     message = body.get("message")
@@ -52,11 +134,20 @@ def read_request(
         return None, None, "message must be text"
     if len(message) > MAX_MESSAGE_CHARS:
         return None, None, f"message must be at most {MAX_MESSAGE_CHARS} characters"
-    return sender, message, None
+    return sender, valid_text(message), None
 
 
 class WebChatInput(InputChannel):
     """The website chat widget's channel."""
+
+    def __init__(self, env: Mapping[str, str] = os.environ) -> None:
+        self.per_conversation = RateLimit(
+            limit_from_env("WEB_MESSAGES_PER_MINUTE", DEFAULT_PER_CONVERSATION, env)
+        )
+        self.per_address = RateLimit(
+            limit_from_env("WEB_MESSAGES_PER_MINUTE_PER_ADDRESS", DEFAULT_PER_ADDRESS, env)
+        )
+        self.env = env
 
     @classmethod
     def name(cls) -> Text:
@@ -64,6 +155,13 @@ class WebChatInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webchat = Blueprint("webchat_webhook", __name__)
+        harden_on_start(webchat)
+
+        @webchat.listener("before_server_start")
+        async def set_limits(app: Any, loop: Any) -> None:
+            for name, value in SERVER_LIMITS.items():
+                if f"SANIC_{name}" not in self.env:
+                    setattr(app.config, name, value)
 
         @webchat.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
@@ -71,25 +169,35 @@ class WebChatInput(InputChannel):
 
         @webchat.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            if not self.per_address.allow(client_address(request)):
+                return response.json([{"text": TOO_MANY}], status=429)
             sender, message, error = read_request(request, need_message=True)
             if error:
                 return response.json({"error": error}, status=400)
+            if not self.per_conversation.allow(sender):
+                return response.json([{"text": TOO_MANY}], status=429)
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(
                     UserMessage(message, collector, sender, input_channel=self.name())
                 )
-            except Exception:  # never the text: only that it failed
-                logger.exception("The web chat could not handle a message.")
+            except Exception as exc:  # never the text: only that it failed
+                logger.error("The web chat could not handle a message (%s).", type(exc).__name__)
                 return response.json([{"text": UNAVAILABLE}], status=503)
             return response.json(collector.messages)
 
         @webchat.route("/forget", methods=["POST"])
         async def forget(request: Request) -> HTTPResponse:
+            if not self.per_address.allow(client_address(request)):
+                return response.json([{"text": TOO_MANY}], status=429)
             sender, _, error = read_request(request, need_message=False)
             if error:
                 return response.json({"error": error}, status=400)
-            await forget_conversation(request.app.ctx.agent.tracker_store, sender)
+            agent = request.app.ctx.agent
+            # As for a message: wait for any answer being worked out, then delete,
+            # so that saving that answer cannot bring the conversation back.
+            async with agent.lock_store.lock(sender):
+                await forget_conversation(agent.tracker_store, sender)
             return response.empty(status=204)
 
         return webchat

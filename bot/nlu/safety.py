@@ -38,6 +38,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.text import valid_text
+
 TERMS_FILE = Path(__file__).with_name("safety_terms.yml")
 VERDICT = "safety_verdict"  # message property shared by the two components
 
@@ -60,7 +62,6 @@ _RAW_TEXT_TAGS = ("script", "style")  # their content is code, not words
 _LEADING_COMMAND = re.compile(r"^[\s/]+")
 _SPACES = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[^\w\s]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _TOKEN = re.compile(r"\w+|[^\w\s]")  # about what spaCy counts as a token
 OWN_PATTERNS = (_TAG, _TAG_NAME, _LEADING_COMMAND, _SPACES, _NOT_WORD, _TOKEN)
 
@@ -160,12 +161,6 @@ def strip_tags(text: str) -> str:
         index += 1
     out.append(text[position:])
     return "".join(out)
-
-
-def valid_text(text: Optional[str]) -> str:
-    """Text that is valid Unicode: lone surrogates (which JSON can carry) become
-    U+FFFD, and NUL characters become spaces, so that no later step fails on it."""
-    return _SURROGATE.sub("\ufffd", text or "").replace("\x00", " ")
 
 
 class _ControlToSpace(dict):

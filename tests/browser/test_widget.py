@@ -17,6 +17,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 from servers import post_json
 from stack import stored_events
 
+from bot.channels.web import server_id
+
 WAIT = 30
 
 
@@ -182,10 +184,10 @@ def test_the_channel_refuses_malformed_requests(stack, body, problem):
 def test_forget_deletes_the_stored_conversation(stack):
     sender = "f" * 32
     post_json(f"{stack['rasa']}/webhooks/webchat/webhook", {"sender": sender, "message": "hello"})
-    assert any(e["event"] == "user" for e in stored_events(stack, sender))
+    assert any(e["event"] == "user" for e in stored_events(stack, server_id(sender)))
     status, _ = post_json(f"{stack['rasa']}/webhooks/webchat/forget", {"sender": sender})
     assert status == 204
-    assert not any(e["event"] == "user" for e in stored_events(stack, sender))
+    assert not any(e["event"] == "user" for e in stored_events(stack, server_id(sender)))
 
 
 # --- in the browser -------------------------------------------------------------------
@@ -279,7 +281,7 @@ def test_quick_exit_asks_the_server_to_forget(browser, stack, neutral_site, sent
     open_chat(browser, stack)
     say(browser, "what is debt bondage")
     (sender,) = set(senders_sent(browser))
-    assert any(e["event"] == "user" for e in stored_events(stack, sender))
+    assert any(e["event"] == "user" for e in stored_events(stack, server_id(sender)))
     if NO_BEACON[sent_by]:
         browser.execute_script(NO_BEACON[sent_by])
     browser.find_element(By.CSS_SELECTOR, ".nzth-leave").click()
@@ -295,7 +297,7 @@ def test_quick_exit_asks_the_server_to_forget(browser, stack, neutral_site, sent
         assert json.loads(forget["postData"]) == {"sender": sender}
     # ...and the server, which read it, no longer has the conversation.
     WebDriverWait(browser, WAIT).until(
-        lambda b: not any(e["event"] == "user" for e in stored_events(stack, sender))
+        lambda b: not any(e["event"] == "user" for e in stored_events(stack, server_id(sender)))
     )
 
 
@@ -320,7 +322,7 @@ def test_clear_sends_forget_by_beacon_as_json_in_text_plain(browser, stack):
     assert url == stack["rasa"] + "/webhooks/webchat/forget"
     assert kind.startswith("text/plain") and json.loads(text) == {"sender": sender}
     WebDriverWait(browser, WAIT).until(
-        lambda b: not any(e["event"] == "user" for e in stored_events(stack, sender))
+        lambda b: not any(e["event"] == "user" for e in stored_events(stack, server_id(sender)))
     )
     assert [r["type"] for r in requests_to(browser, "/webhooks/webchat/forget")] == ["Ping"]
 
@@ -453,11 +455,11 @@ def test_clear_this_conversation_forgets_it_on_the_server(browser, stack):
     open_chat(browser, stack)
     say(browser, "I want to report something I saw")
     (old,) = set(senders_sent(browser))
-    assert any(e["event"] == "user" for e in stored_events(stack, old))
+    assert any(e["event"] == "user" for e in stored_events(stack, server_id(old)))
     browser.find_element(By.CSS_SELECTOR, ".nzth-clear").click()
     WebDriverWait(browser, WAIT).until(lambda b: len(bot_messages(b)) == 1)
     WebDriverWait(browser, WAIT).until(
-        lambda b: not any(e["event"] == "user" for e in stored_events(stack, old))
+        lambda b: not any(e["event"] == "user" for e in stored_events(stack, server_id(old)))
     )
     say(browser, "kia ora")
     assert set(senders_sent(browser)) - {old}, "a new conversation id after clearing"
