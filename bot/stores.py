@@ -248,7 +248,7 @@ def harden_on_start(blueprint: Any) -> None:
         try:
             harden(getattr(app.ctx, "agent", None))
         except RuntimeError as error:
-            logger.critical("%s", error)
+            logger.critical("%s", str(error))  # our own words: no conversation in them
             app.stop()
             raise
 

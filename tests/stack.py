@@ -15,7 +15,7 @@ import urllib.request
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, Iterator, List, Optional
 
 from servers import ACTION_TOKEN, free_port, post_json, start_action_server, stop, wait_until
 
@@ -121,9 +121,19 @@ class FakePlatform:
 
 
 def run_stack(
-    workdir: Path, neutral: NeutralSite, platform: FakePlatform
+    workdir: Path,
+    neutral: NeutralSite,
+    platform: FakePlatform,
+    action_url: Optional[str] = None,
+    rasa_env: Optional[Dict[str, str]] = None,
 ) -> Iterator[Dict[str, str]]:
-    """Start everything; yield the addresses; stop everything."""
+    """Start everything; yield the addresses; stop everything.
+
+    The Rasa server's stdout and stderr go to the file at `log_path` (in the
+    yielded dict). `action_url` points the Rasa server at an action server of the
+    test's own instead of starting ours; `rasa_env` adds to (or overrides) the
+    Rasa server's environment.
+    """
     assert MODEL.is_file(), "train first: scripts/train.sh"
     rasa_port, web_port = free_port(), free_port()
     web_url = f"http://127.0.0.1:{web_port}"
@@ -140,8 +150,15 @@ def run_stack(
         "TWILIO_API_BASE": platform.url,
         "TELEGRAM_API_BASE": platform.url,
         "MESSENGER_API_BASE": platform.url,
+        **(rasa_env or {}),
     }
-    actions, actions_url = start_action_server({"REFERRAL_URL": "", "REFERRAL_SECRET": ""})
+    log_path = workdir / "rasa.log"
+    processes: List[subprocess.Popen] = []
+    if action_url is None:
+        actions, actions_url = start_action_server({"REFERRAL_URL": "", "REFERRAL_SECRET": ""})
+        processes.append(actions)
+    else:
+        actions_url = action_url
     # A copy of endpoints.yml pointing at this action server; it keeps the token header.
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(
@@ -149,7 +166,7 @@ def run_stack(
         .read_text()
         .replace("http://localhost:5055/webhook", f"{actions_url}/webhook")
     )
-    processes = [actions]
+    rasa_log = open(log_path, "ab")
     try:
         processes.append(
             subprocess.Popen(
@@ -175,10 +192,11 @@ def run_stack(
                 ],
                 cwd=ROOT,
                 env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                stdout=rasa_log,
+                stderr=subprocess.STDOUT,
             )
         )
+        rasa_log.close()  # the child has its own copy
         processes.append(
             subprocess.Popen(
                 [
@@ -215,8 +233,10 @@ def run_stack(
             "web": web_url,
             "token": token,
             "twilio_url": env["TWILIO_WEBHOOK_URL"],
+            "log_path": str(log_path),
         }
     finally:
+        rasa_log.close()
         for process in reversed(processes):
             stop(process)
 

@@ -189,5 +189,5 @@ async def test_handle_passes_only_valid_text_to_the_assistant():
 
     await channel.handle(assistant, "42", "hi\ud800\x00!", None)
     await channel.handle(assistant, "42", None, None)
-    assert [m.text for m in got] == ["hi\ufffd!", ""]
+    assert [m.text for m in got] == ["hi\ufffd !", ""]  # a NUL becomes a space
     assert got[0].sender_id == conversation_id(SECRET, "telegram", "42")
