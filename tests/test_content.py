@@ -90,7 +90,7 @@ def test_dates_read_the_new_zealand_way():
 
 
 def test_answers_use_only_contact_numbers_from_the_fact_sheet(fact_sheet_numbers):
-    """Every phone number in an answer must appear in shared/mission/nz-facts.md."""
+    """Every phone number in an answer must appear in the fact sheet (docs/nz-facts.md)."""
     phone = re.compile(
         r"\+64[\d ]+\d"  # international
         r"|\b0(?:800|508)[ ]?\d{3}[ ]?\d{3}\b"  # free-phone
