@@ -9,7 +9,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.content import format_date, load_content
+from actions.content import ContentError, format_date, load_content
+from actions.fallback import answer_without_content
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,9 @@ class ActionCiteSource(Action):
 
     The rule that answers an FAQ runs `utter_faq_<topic>`, this action, then
     `utter_source`. If the action server is down the answer itself still
-    arrives: only the source line is missing.
+    arrives: only the source line is missing. If sources.yml cannot load, the
+    answer has been given already: nothing more is said, and the turn ends
+    before `utter_source` (which would read "Source: None").
     """
 
     def name(self) -> Text:
@@ -41,7 +44,14 @@ class ActionCiteSource(Action):
         tracker: Tracker,
         domain: Dict[Text, Any],
     ) -> List[Dict[Text, Any]]:
-        content = load_content()
+        try:
+            content = load_content()
+        except ContentError as error:
+            return [
+                SlotSet("source_citation", None),
+                SlotSet("source_reviewed", None),
+                *answer_without_content(self.name(), error, dispatcher, domain, say=False),
+            ]
         topic_key = answered_topic(tracker)
         topic = content.topics.get(topic_key or "")
         if topic is None:

@@ -9,15 +9,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Dict, FrozenSet, Iterable, List, Optional
 
-import yaml
+from actions.content import (
+    ContentError,
+    content_loader,
+    content_path,
+    load_content,
+    mapping,
+    read_content,
+)
 
-from actions.content import CONTENT_DIR, ContentError, load_content
-
-CONTACTS_FILE = CONTENT_DIR / "contacts.yml"
+CONTACTS_FILE = "contacts.yml"
 
 NEEDS = frozenset(
     {
@@ -129,18 +133,21 @@ def _check(key: str, entry: dict, source_keys: Iterable[str]) -> Contact:
 
 def parse_contacts(raw: dict, source_keys: Iterable[str]) -> Dict[str, Contact]:
     """Check the parsed YAML of contacts.yml and build the directory."""
-    entries = (raw or {}).get("contacts") or {}
+    entries = mapping(raw or {}).get("contacts") or {}
     if not entries:
         raise ContentError("contacts.yml lists no contacts")
     keys = list(source_keys)
-    return {key: _check(key, entry or {}, keys) for key, entry in entries.items()}
+    return {
+        key: _check(key, mapping(entry or {}, f"contact '{key}'"), keys)
+        for key, entry in mapping(entries, "contacts").items()
+    }
 
 
-@lru_cache(maxsize=None)
-def load_contacts(path: Path = CONTACTS_FILE) -> Dict[str, Contact]:
-    """Read and check contacts.yml once per process."""
-    with open(path, encoding="utf-8") as handle:
-        return parse_contacts(yaml.safe_load(handle), load_content().sources)
+@content_loader
+def load_contacts(path: Optional[Path] = None) -> Dict[str, Contact]:
+    """Read and check contacts.yml (and the sources.yml it names) once per process."""
+    sources = load_content().sources
+    return read_content(content_path(path, CONTACTS_FILE), lambda raw: parse_contacts(raw, sources))
 
 
 def choose(

@@ -1,25 +1,73 @@
-"""Shared form helpers."""
+"""Shared form helpers: forms whose questions are content, and that fail safely."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Iterable, Text
+from abc import abstractmethod
+from typing import Any, Callable, Dict, Iterable, List, Text
 
-from rasa_sdk import FormValidationAction
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.content import ContentError
+from actions.fallback import answer_without_content
+
+REQUESTED_SLOT = "requested_slot"
+Events = List[Dict[Text, Any]]
 
 
-def add_slot_validators(form: type, slots: Iterable[str], read: Callable[[Any], Any]) -> None:
-    """Give `form` a `validate_<slot>` method per slot that stores `read(answer)`.
+class SafeFormValidationAction(FormValidationAction):
+    """A form validation action that stops its form safely when content cannot load.
 
-    `read` returns None for an answer it cannot use, so the form asks again.
+    Without its content the form could only ask the same question forever, so
+    the person gets the safe answer (actions/fallback.py) and the form ends
+    (`requested_slot` None), with `forget_events()` added to the events.
     """
-    assert issubclass(form, FormValidationAction)
 
-    def validator(slot: str):
-        def validate(self, slot_value, dispatcher, tracker, domain) -> Dict[Text, Any]:
-            return {slot: read(slot_value)}
+    @abstractmethod
+    def name(self) -> Text:
+        """validate_<form>; abstract, so that rasa-sdk registers only the real forms."""
 
-        validate.__name__ = f"validate_{slot}"
+    def forget_events(self) -> Events:
+        """Events that clear what the person wrote, when the form stops (none by default)."""
+        return []
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> Events:
+        try:
+            return await super().run(dispatcher, tracker, domain)
+        except ContentError as error:
+            return [
+                *self.forget_events(),
+                SlotSet(REQUESTED_SLOT, None),
+                *answer_without_content(self.name(), error, dispatcher, domain),
+            ]
+
+
+class ContentSlotsForm(SafeFormValidationAction):
+    """A form with one question per entry of a content file, all read the same way.
+
+    `slots()` lists the slots (read from content when a slot is validated, never
+    at import) and `read(answer)` turns an answer into the slot's value, or None
+    for an answer it cannot use, so the form asks again. `validate_<slot>` is
+    there for each slot listed, as rasa-sdk expects.
+    """
+
+    def slots(self) -> Iterable[str]:
+        raise NotImplementedError
+
+    def read(self, answer: Any) -> Any:
+        raise NotImplementedError
+
+    def __getattr__(self, attribute: str) -> Callable[..., Dict[Text, Any]]:
+        # Only called for attributes the class does not have: validate_<slot>.
+        slot = attribute[len("validate_") :] if attribute.startswith("validate_") else None
+        if not slot or slot not in self.slots():
+            raise AttributeError(f"{type(self).__name__} has no attribute {attribute!r}")
+
+        def validate(slot_value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+            return {slot: self.read(slot_value)}
+
+        validate.__name__ = attribute
         return validate
-
-    for slot in slots:
-        setattr(form, f"validate_{slot}", validator(slot))

@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.contacts import Contact, load_contacts
+from actions.fallback import answers_safely
 
 
 def police_contact_key(wants_anonymous: bool) -> str:
@@ -35,6 +36,7 @@ class ActionHandoffPolice(Action):
     def name(self) -> Text:
         return "action_handoff_police"
 
+    @answers_safely
     async def run(
         self,
         dispatcher: CollectingDispatcher,

@@ -26,15 +26,17 @@ import sqlite3
 from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
+
+from actions.forms import SafeFormValidationAction
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answers import read_answer
 from actions.config import ReferralSettings, active_referral_settings
 from actions.delivery import deliver_one
 from actions.outbox import LimitReached, Limits, Outbox
 from actions.report import SKIPPED, clean_answer, forget_events, load_report
-from actions.self_check import read_answer
 
 logger = logging.getLogger(__name__)
 
@@ -93,11 +95,18 @@ def limits_of(settings: ReferralSettings) -> Limits:
     )
 
 
-class ValidateReferralForm(FormValidationAction):
-    """Ask again until there is a usable contact and a clear yes or no."""
+class ValidateReferralForm(SafeFormValidationAction):
+    """Ask again until there is a usable contact and a clear yes or no (a negated
+    statement such as "not correct" is a no: actions/answers.py)."""
 
     def name(self) -> Text:
         return "validate_referral_form"
+
+    def forget_events(self) -> List[Dict[Text, Any]]:
+        """If the form has to stop, what the person wrote goes with it."""
+        from actions.report import forget_events
+
+        return forget_events()
 
     def validate_referral_contact_way(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict

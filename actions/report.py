@@ -7,21 +7,20 @@ until the person has seen it and decided whether to send it on;
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
-import yaml
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answers import read_answer
 from actions.config import active_referral_settings
-from actions.content import CONTENT_DIR
-from actions.forms import add_slot_validators
-from actions.self_check import read_answer
+from actions.content import ContentError, content_loader, content_path, mapping, read_content
+from actions.fallback import answer_without_content
+from actions.forms import ContentSlotsForm
 
-REPORT_FILE = CONTENT_DIR / "report.yml"
+REPORT_FILE = "report.yml"
 SKIPPED = "skipped"
 # Every slot that can hold what the person wrote (bot/stores.py keeps no past values of these).
 SENSITIVE_SLOTS = (
@@ -36,9 +35,23 @@ SENSITIVE_SLOTS = (
 )
 
 
-@lru_cache(maxsize=None)
-def load_report(path: Path = REPORT_FILE) -> Dict[str, Any]:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+def parse_report(raw: Any) -> Dict[str, Any]:
+    """Check the parsed YAML of report.yml: fields (slot -> label), max_answer_chars,
+    not_given."""
+    raw = mapping(raw)
+    fields = mapping(raw["fields"], "fields")
+    if not fields:
+        raise ContentError("fields lists no questions")
+    limit = raw["max_answer_chars"]
+    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 2:
+        raise ContentError("max_answer_chars must be a whole number above 1")
+    return {**raw, "fields": fields, "not_given": str(raw["not_given"])}
+
+
+@content_loader
+def load_report(path: Optional[Path] = None) -> Dict[str, Any]:
+    """How the summary is laid out, from report.yml."""
+    return read_content(content_path(path, REPORT_FILE), parse_report)
 
 
 def clean_answer(text: Optional[str], max_chars: int) -> Optional[str]:
@@ -73,21 +86,24 @@ def forget_events() -> List[Dict[Text, Any]]:
     return [SlotSet(slot, None) for slot in SENSITIVE_SLOTS]
 
 
-class ValidateReportForm(FormValidationAction):
+class ValidateReportForm(ContentSlotsForm):
     """Tidy each answer; a skip word is kept as 'skipped' so the form moves on.
 
-    One `validate_<slot>` method per field in report.yml is added below.
+    There is a `validate_<slot>` method per field in report.yml. If the content
+    cannot load, the form stops and forgets what the person wrote.
     """
 
     def name(self) -> Text:
         return "validate_report_form"
 
+    def slots(self) -> List[str]:
+        return list(load_report()["fields"])
 
-add_slot_validators(
-    ValidateReportForm,
-    load_report()["fields"],
-    lambda answer: clean_answer(answer, load_report()["max_answer_chars"]),
-)
+    def read(self, answer: Any) -> Optional[str]:
+        return clean_answer(answer, load_report()["max_answer_chars"])
+
+    def forget_events(self) -> List[Dict[Text, Any]]:
+        return forget_events()
 
 
 class ActionReportSummary(Action):
@@ -99,10 +115,17 @@ class ActionReportSummary(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        answers = {slot: tracker.get_slot(slot) for slot in load_report()["fields"]}
+        try:
+            answers = {slot: tracker.get_slot(slot) for slot in load_report()["fields"]}
+            summary = summary_of(answers)
+        except ContentError as error:  # no summary to show: forget what was written
+            return [
+                *forget_events(),
+                *answer_without_content(self.name(), error, dispatcher, domain),
+            ]
         partner = referral_partner()
         return [
-            SlotSet("report_summary", summary_of(answers)),
+            SlotSet("report_summary", summary),
             SlotSet("referral_enabled", partner is not None),
             SlotSet("referral_partner", partner),
         ]

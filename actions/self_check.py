@@ -1,53 +1,43 @@
 """The anonymous self-check: read yes, no or skip, then summarise the signs.
 
 The summary lists the signs answered yes, never a verdict. Nothing is stored
-beyond the conversation's own slots.
+beyond the conversation's own slots. Answers are read by the shared reader in
+actions/answers.py; the questions are in actions/content/self_check.yml, read
+when an action first needs them.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
-import yaml
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.content import CONTENT_DIR
-from actions.forms import add_slot_validators
-from actions.phrases import mentions, words_of
-
-SELF_CHECK_FILE = CONTENT_DIR / "self_check.yml"
-ANSWERS = ("yes", "no", "skipped")
+from actions.answers import SELF_CHECK_FILE, parse_answer_words, read_answer
+from actions.content import content_loader, content_path, mapping, read_content
+from actions.fallback import answers_safely
+from actions.forms import ContentSlotsForm
 
 
-@lru_cache(maxsize=None)
-def load_self_check(path: Path = SELF_CHECK_FILE) -> Dict[str, Any]:
-    """The questions (slot -> sign) and the answer words, from self_check.yml."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+def parse_self_check(raw: Any) -> Dict[str, Any]:
+    """The source, questions and answer words, from the parsed YAML of self_check.yml."""
+    raw = mapping(raw)
+    questions = mapping(raw["questions"], "questions")
+    for slot, question in questions.items():
+        mapping(question, f"question {slot}")["sign"]
     return {
         "source": raw["source"],
-        "questions": raw["questions"],
-        "answers": {key: [a.lower() for a in raw["answers"][key]] for key in ANSWERS},
+        "questions": questions,
+        "answers": parse_answer_words(raw),
     }
 
 
-def read_answer(text: Optional[str]) -> Optional[str]:
-    """'yes', 'no' or 'skipped' for an answer, or None when it is unclear.
-
-    Skip wins over yes/no ("not sure"), and an answer with both yes and no
-    words is unclear.
-    """
-    if not text:
-        return None
-    words = words_of(text)
-    answers = load_self_check()["answers"]
-    said = {key for key in ANSWERS if mentions(words, answers[key])}
-    if "skipped" in said:
-        return "skipped"
-    return said.pop() if len(said) == 1 else None
+@content_loader
+def load_self_check(path: Optional[Path] = None) -> Dict[str, Any]:
+    """The questions (slot -> sign) and the answer words, from self_check.yml."""
+    return read_content(content_path(path, SELF_CHECK_FILE), parse_self_check)
 
 
 def signs_present(slots: Dict[str, Optional[str]]) -> List[str]:
@@ -56,17 +46,20 @@ def signs_present(slots: Dict[str, Optional[str]]) -> List[str]:
     return [q["sign"] for slot, q in questions.items() if slots.get(slot) == "yes"]
 
 
-class ValidateSelfCheckForm(FormValidationAction):
+class ValidateSelfCheckForm(ContentSlotsForm):
     """Map each typed or button answer to yes, no or skipped; ask again if unclear.
 
-    One `validate_<slot>` method per question in self_check.yml is added below.
+    There is a `validate_<slot>` method per question in self_check.yml.
     """
 
     def name(self) -> Text:
         return "validate_self_check_form"
 
+    def slots(self) -> List[str]:
+        return list(load_self_check()["questions"])
 
-add_slot_validators(ValidateSelfCheckForm, load_self_check()["questions"], read_answer)
+    def read(self, answer: Any) -> Optional[str]:
+        return read_answer(answer)
 
 
 class ActionSelfCheckSummary(Action):
@@ -75,6 +68,7 @@ class ActionSelfCheckSummary(Action):
     def name(self) -> Text:
         return "action_self_check_summary"
 
+    @answers_safely
     async def run(
         self,
         dispatcher: CollectingDispatcher,

@@ -2,38 +2,51 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Text
 
-import yaml
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answers import mentions, words_of
 from actions.contacts import Contact, choose
-from actions.content import CONTENT_DIR
-from actions.phrases import mentions, words_of
+from actions.content import content_loader, content_path, mapping, read_content
+from actions.fallback import answers_safely
+from actions.forms import SafeFormValidationAction
 
-OPTIONS_FILE = CONTENT_DIR / "support_options.yml"
-PLACES_FILE = CONTENT_DIR / "places.yml"
+OPTIONS_FILE = "support_options.yml"
+PLACES_FILE = "places.yml"
 MAX_CONTACTS = 4
 
 
-@lru_cache(maxsize=None)
-def load_options(path: Path = OPTIONS_FILE) -> Dict[str, Dict[str, List[str]]]:
-    """{'needs': {key: answers}, 'askers': {key: answers}}, in priority order."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+def parse_options(raw: Any) -> Dict[str, Dict[str, List[str]]]:
+    """Check the parsed YAML of support_options.yml."""
+    raw = mapping(raw)
     return {
-        group: {key: [a.lower() for a in entry["answers"]] for key, entry in raw[group].items()}
+        group: {
+            key: [a.lower() for a in mapping(entry, f"{group}: {key}")["answers"]]
+            for key, entry in mapping(raw[group], group).items()
+        }
         for group in ("needs", "askers")
     }
 
 
-@lru_cache(maxsize=None)
-def load_places(path: Path = PLACES_FILE) -> Dict[str, str]:
+@content_loader
+def load_options(path: Optional[Path] = None) -> Dict[str, Dict[str, List[str]]]:
+    """{'needs': {key: answers}, 'askers': {key: answers}}, in priority order."""
+    return read_content(content_path(path, OPTIONS_FILE), parse_options)
+
+
+def parse_places(raw: Any) -> Dict[str, str]:
+    """Check the parsed YAML of places.yml."""
+    return {str(place): str(region) for place, region in mapping(mapping(raw)["places"]).items()}
+
+
+@content_loader
+def load_places(path: Optional[Path] = None) -> Dict[str, str]:
     """Lower-case place name -> New Zealand region."""
-    return yaml.safe_load(path.read_text(encoding="utf-8"))["places"]
+    return read_content(content_path(path, PLACES_FILE), parse_places)
 
 
 def match_option(text: Optional[str], options: Dict[str, List[str]]) -> Optional[str]:
@@ -79,7 +92,7 @@ def contact_line(contact: Contact) -> str:
     )
 
 
-class ValidateSupportForm(FormValidationAction):
+class ValidateSupportForm(SafeFormValidationAction):
     """Turn typed or button answers into a need and an asker; ask again if unclear."""
 
     def name(self) -> Text:
@@ -102,6 +115,7 @@ class ActionHandoffSupport(Action):
     def name(self) -> Text:
         return "action_handoff_support"
 
+    @answers_safely
     async def run(
         self,
         dispatcher: CollectingDispatcher,

@@ -71,7 +71,7 @@ cat <<MSG
 
 The assistant is running. Talk to it:
   * in a browser, the web chat demo page:  http://localhost:$WEB_PORT/
-  * in this terminal's neighbour:  .venv/bin/python -m bot.chat --url http://localhost:$RASA_PORT
+  * in this terminal's neighbour:  .venv/bin/python -m tools.chat --url http://localhost:$RASA_PORT
   * over HTTP (the web chat channel):
       curl -s -XPOST http://localhost:$RASA_PORT/webhooks/webchat/webhook \\
         -H 'Content-Type: application/json' -d '{"sender":"demo-0123456789abcdef","message":"kia ora"}'

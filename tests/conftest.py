@@ -1,4 +1,9 @@
-"""Shared pytest fixtures: a fresh dispatcher and tracker for every test."""
+"""Shared pytest fixtures (a fresh dispatcher and tracker for every test, the fact
+sheet's numbers, a referral receiver, a fake messaging platform) and the kinds
+of test: tests/unit, tests/integration, tests/model and tests/e2e each get
+their marker. The running assistant's fixtures are in tests/e2e/conftest.py;
+helpers shared by tests are modules in tests/support/ (on the path through
+pyproject.toml), never imported from another test module."""
 
 from __future__ import annotations
 
@@ -6,16 +11,17 @@ import os
 import re
 import secrets
 from pathlib import Path
-from typing import Any, Callable, Dict, Optional, Set
+from typing import Any, Callable, Dict, List, Optional, Set
 
 import pytest
 from rasa_sdk import Tracker
+
+from rasa_sdk.executor import CollectingDispatcher
 
 # endpoints.yml sends the action server's token from the environment, and Rasa
 # refuses to read any part of the file while the variable is unset: tests that
 # read it get a token of their own (scripts/run.sh makes one for each run).
 os.environ.setdefault("ACTION_SERVER_TOKEN", "test-" + secrets.token_hex(16))
-from rasa_sdk.executor import CollectingDispatcher
 
 
 @pytest.fixture
@@ -49,7 +55,7 @@ def make_tracker() -> Callable[..., Tracker]:
 
 ROOT = Path(__file__).resolve().parents[1]
 # The fact sheet the answers are checked against, kept in the repository (a copy
-# of the mission's shared/mission/nz-facts.md; tests/test_fact_sheet.py checks
+# of the mission's shared/mission/nz-facts.md; tests/unit/test_fact_sheet.py checks
 # that the two agree whenever the shared one is beside the project).
 FACT_SHEET = ROOT / "docs" / "nz-facts.md"
 
@@ -71,18 +77,6 @@ def receiver():
     running.stop()
 
 
-# --- the running assistant (browser and channel tests) ---------------------------
-
-
-@pytest.fixture(scope="session")
-def neutral_site():
-    from stack import NeutralSite
-
-    site = NeutralSite()
-    yield site
-    site.close()
-
-
 @pytest.fixture(scope="session")
 def platform():
     """A fake of the messaging platforms' send APIs, capturing what is sent."""
@@ -93,9 +87,26 @@ def platform():
     fake.close()
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory, neutral_site, platform):
-    """The running assistant: its addresses (rasa, web) and the API token for tests."""
-    from stack import run_stack
+# --- kinds of test, by folder ------------------------------------------------------------
 
-    yield from run_stack(tmp_path_factory.mktemp("stack"), neutral_site, platform)
+KINDS = {
+    "unit": "fast: no model, no servers (a bare `pytest` runs these)",
+    "integration": "real servers: action servers, referral receivers, channel webhooks",
+    "model": "needs a trained model (scripts/train.sh)",
+    "e2e": "the running assistant: the widget in headless Chromium, the messaging webhooks",
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for kind, what in KINDS.items():
+        config.addinivalue_line("markers", f"{kind}: {what}")
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m selects by marker
+def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item]) -> None:
+    """Mark every test with its kind, from the folder it is in (tests/<kind>/)."""
+    tests = Path(__file__).resolve().parent
+    for item in items:
+        parts = Path(str(item.fspath)).resolve().relative_to(tests).parts
+        if parts and parts[0] in KINDS:
+            item.add_marker(getattr(pytest.mark, parts[0]))

@@ -51,8 +51,8 @@ NO_WORDS = "nlu_fallback"
 
 # The few patterns of our own below are simple enough for Python's engine
 # (no nested or unbounded overlapping repeats: each runs in linear time, which
-# tests/test_safety_adversarial.py checks on 20,000-character attacks); they
-# must also compile under RE2 (tests/test_safety.py). The terms file's patterns,
+# tests/unit/test_safety_adversarial.py checks on 20,000-character attacks); they
+# must also compile under RE2 (tests/unit/test_safety.py). The terms file's patterns,
 # written by content editors, run only under RE2, which guarantees linear time.
 # One tag, as browsers read one: "<" then at once a letter, "/", "!" or "?",
 # at most 200 characters, no "<" inside ("a < b and c > d" is not a tag).
@@ -63,7 +63,10 @@ _LEADING_COMMAND = re.compile(r"^[\s/]+")
 _SPACES = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[^\w\s]")
 _TOKEN = re.compile(r"\w+|[^\w\s]")  # about what spaCy counts as a token
-OWN_PATTERNS = (_TAG, _TAG_NAME, _LEADING_COMMAND, _SPACES, _NOT_WORD, _TOKEN)
+# A numeric character reference too long to be a character (more than 7
+# digits): html.unescape would turn thousands of digits into an int and fail.
+_LONG_CHARREF = re.compile(r"&#[xX]?[0-9a-fA-F]{8,}")
+OWN_PATTERNS = (_TAG, _TAG_NAME, _LEADING_COMMAND, _SPACES, _NOT_WORD, _TOKEN, _LONG_CHARREF)
 
 
 def re2_options() -> "re2.Options":
@@ -191,7 +194,7 @@ def _visible(text: str) -> str:
 def clean_text(text: Optional[str], max_chars: int) -> str:
     """Text safe to give the NLU: no leading '/', tags, control characters."""
     text = unicodedata.normalize("NFKC", valid_text(text))
-    text = _no_controls(html.unescape(strip_tags(text)))
+    text = _no_controls(html.unescape(_LONG_CHARREF.sub(" ", strip_tags(text))))
     text = _SPACES.sub(" ", _LEADING_COMMAND.sub("", text)).strip()
     return text[:max_chars].strip()
 

@@ -12,12 +12,11 @@ from typing import Any, Dict, List
 
 import pytest
 from referral_receiver import SECRET, Receiver
-from servers import endpoint_config, start_action_server, stop
+from servers import endpoint_config, start_action_server, stop, trained_model
 
 from bot.logs import quiet_structlog
 
 ROOT = Path(__file__).resolve().parents[2]
-MODEL = ROOT / "models" / "nz-trafficking-help.tar.gz"
 
 
 def load_agent(action_server: str):
@@ -27,11 +26,10 @@ def load_agent(action_server: str):
     from rasa.core.tracker_store import TrackerStore
     from rasa.shared.core.domain import Domain
 
-    assert MODEL.is_file(), "train first: scripts/train.sh"
     quiet_structlog()
     store = TrackerStore.create(endpoint_config("tracker_store"), Domain.load(str(ROOT / "domain")))
     action_endpoint = endpoint_config("action_endpoint", url=f"{action_server}/webhook")
-    return Agent.load(str(MODEL), tracker_store=store, action_endpoint=action_endpoint)
+    return Agent.load(str(trained_model()), tracker_store=store, action_endpoint=action_endpoint)
 
 
 @pytest.fixture(scope="session")

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from adversarial import ATTACK_PIECES, DANGER, MAX_CHARS
+from servers import trained_model
 
-ROOT = Path(__file__).resolve().parents[2]
-MODEL = ROOT / "models" / "nz-trafficking-help.tar.gz"
 BUDGET = 0.2  # seconds, the whole NLU pipeline, any message of up to 20,000 characters
 
 
@@ -29,10 +27,9 @@ def nlu():
 
     from bot.logs import quiet_structlog
 
-    assert MODEL.is_file(), "train first: scripts/train.sh"
     quiet_structlog()
     loop = asyncio.new_event_loop()
-    agent = Agent.load(str(MODEL))
+    agent = Agent.load(str(trained_model()))
 
     def parse(text: str):
         return loop.run_until_complete(agent.parse_message(text))

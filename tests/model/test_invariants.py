@@ -68,7 +68,7 @@ DANGER = [
     "a child is in danger",
     "sos",
 ]
-# Every exit word is checked against the safety net in tests/test_safety.py;
+# Every exit word is checked against the safety net in tests/unit/test_safety.py;
 # here a representative set is tried at every step of every form.
 EXIT = ["stop", "exit", "cancel", "quit this", "never mind", "STOP!"]
 assert all(word.lower().strip("!") in load_terms().exit for word in EXIT)

@@ -1,0 +1,63 @@
+"""Hostile text for the safety tests (tests/unit/test_safety_adversarial.py and the
+whole-pipeline tests in tests/model/test_adversarial_pipeline.py)."""
+
+MAX_CHARS = 20_000  # the web chat's limit; one SMS is 1,600
+
+DANGER = [
+    "help me now",
+    "I am not safe",
+    "he is here",
+    "they locked us in",
+    "my boss is hitting me",
+    "please send police now",
+    "he has a knife",
+    "I cant get out",
+]
+
+# Pieces that stress regular expressions and cleaning, each repeated many times.
+ATTACK_PIECES = [
+    "!",
+    " ",
+    "\t",
+    "\n",
+    "?",
+    ".",
+    "-",
+    "<",
+    ">",
+    "/",
+    "&",
+    "&lt;",
+    "&#",
+    "<b>",
+    "</b>",
+    "<script>",
+    "</script",
+    "<style",
+    "< /script>",
+    "<a href='",
+    "<!--",
+    "help",
+    "help!",
+    "h",
+    "me ",
+    "now",
+    "111",
+    "i ",
+    "locked ",
+    "\\W",
+    "😢",
+    "🙏🏽",
+    "中文",
+    "मदद",
+    "Māori ",
+    "\u0301",
+    "\u200b",
+    "\u202e",
+    "\x00",
+    "\x1b[31m",
+    "\ufeff",
+    "\ud800",
+    "\udfff",
+    "ｆｕｌｌ",
+]

@@ -1,0 +1,2 @@
+"""Developer tools, not loaded by the Rasa server: the held-out NLU evaluation,
+the data-validation filter, the benchmark and a terminal chat client."""

@@ -1,0 +1,133 @@
+"""Evaluate the trained model on the held-out NLU test set.
+
+Each intent is a class (every FAQ topic has its own intent). A message the
+FallbackClassifier rejects is predicted as `nlu_fallback` and counts as wrong.
+
+    python -m tools.evaluate_nlu --min-f1 0.95
+
+Writes results/nlu_eval.json and exits with 1 when macro-F1 is below --min-f1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any, Dict, List, Tuple
+
+from bot.logs import quiet_structlog
+
+DEFAULT_TEST_DATA = Path("tests/nlu/test_nlu.yml")
+DEFAULT_OUT = Path("results/nlu_eval.json")
+
+
+def predicted_label(parse: Dict[str, Any]) -> str:
+    """The intent name of a parse result ('None' when there is none)."""
+    return (parse.get("intent") or {}).get("name") or "None"
+
+
+def load_test_examples(path: Path) -> List[Tuple[str, str]]:
+    """(text, intent) pairs from a Rasa NLU YAML file."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    data = load_data(str(path))
+    return [(m.get("text"), m.get("intent")) for m in data.intent_examples]
+
+
+def score(gold: List[str], predicted: List[str]) -> Dict[str, Any]:
+    """Per-label precision/recall/F1 and macro-F1 over the labels in `gold`."""
+    from sklearn.metrics import classification_report, f1_score
+
+    labels = sorted(set(gold))
+    report = classification_report(
+        gold, predicted, labels=labels, output_dict=True, zero_division=0
+    )
+    return {
+        "macro_f1": f1_score(gold, predicted, labels=labels, average="macro", zero_division=0),
+        "accuracy": sum(g == p for g, p in zip(gold, predicted, strict=True)) / len(gold),
+        "per_label": {label: report[label] for label in labels},
+    }
+
+
+def runner_up(parse: Dict[str, Any]) -> Tuple[str, float]:
+    """The best real intent and its confidence, looking past `nlu_fallback`."""
+    for ranked in parse.get("intent_ranking") or []:
+        if ranked.get("name") != "nlu_fallback":
+            return ranked["name"], round(float(ranked["confidence"]), 3)
+    return "None", 0.0
+
+
+async def predict(model: Path, texts: List[str]) -> List[Dict[str, Any]]:
+    """Parse each text with the trained model (NLU only, nothing is stored)."""
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+    return [await agent.parse_message(t) for t in texts]
+
+
+def latest_model(models_dir: Path = Path("models")) -> Path:
+    """The model Rasa itself would use (`rasa shell`, `rasa test`): the newest in models/.
+
+    The project's one rule for models: every tool and test takes this one.
+    """
+    from rasa.exceptions import ModelNotFound
+    from rasa.model import get_local_model
+
+    try:
+        return Path(get_local_model(str(models_dir)))
+    except ModelNotFound:
+        raise SystemExit(f"No trained model in {models_dir}/: run `rasa train` first.") from None
+
+
+def main(argv: List[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, help="model archive (default: newest)")
+    parser.add_argument("--data", type=Path, default=DEFAULT_TEST_DATA)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--min-f1", type=float, default=0.0)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    quiet_structlog()
+
+    examples = load_test_examples(args.data)
+    gold = [label for _, label in examples]
+    parses = asyncio.run(predict(args.model or latest_model(), [t for t, _ in examples]))
+    predicted = [predicted_label(p) for p in parses]
+    result = score(gold, predicted)
+    result["errors"] = [
+        {"text": t, "expected": g, "predicted": p, "best_intent": runner_up(parse)}
+        for (t, g), p, parse in zip(examples, predicted, parses, strict=True)
+        if g != p
+    ]
+    result["examples"] = len(examples)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2), encoding="utf-8")
+
+    width = max(len(label) for label in result["per_label"])
+    print(f"{'label':<{width}}  precision  recall  f1     n")
+    for label, row in result["per_label"].items():
+        print(
+            f"{label:<{width}}  {row['precision']:9.3f}  {row['recall']:6.3f}"
+            f"  {row['f1-score']:.3f}  {int(row['support'])}"
+        )
+    for error in result["errors"]:
+        best, confidence = error["best_intent"]
+        print(
+            f"MISS {error['expected']} -> {error['predicted']}"
+            f" (best {best} {confidence}): {error['text']}"
+        )
+    print(
+        f"held-out examples: {len(examples)}; accuracy {result['accuracy']:.3f}; "
+        f"intent macro-F1 {result['macro_f1']:.3f}"
+    )
+    if result["macro_f1"] < args.min_f1:
+        print(f"FAIL: macro-F1 {result['macro_f1']:.3f} is below {args.min_f1}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
