@@ -269,7 +269,11 @@ def test_an_action_whose_error_holds_the_text_reveals_none_of_it(tmp_path):
     """An exception message with what the person wrote, and a traceback, stay out of the log."""
     log = tmp_path / "server.log"
     process, url = start_action_server(
-        {"PYTHONPATH": f"{ROOT}:{ROOT / 'tests'}", "REFERRAL_URL": "", "REFERRAL_SECRET": ""},
+        {
+            "PYTHONPATH": f"{ROOT}:{ROOT / 'tests' / 'integration'}:{ROOT / 'tests' / 'support'}",
+            "REFERRAL_URL": "",
+            "REFERRAL_SECRET": "",
+        },
         log=log,
         command=[sys.executable, "-m", "rasa_sdk", "--actions", "test_action_server"],
     )

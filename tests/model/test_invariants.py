@@ -2,7 +2,8 @@
 
 For every form and every step of it, a message signalling danger gets 111
 first and ends the form, and an exit word ends the form with no further
-question. Danger also gets 111 after any answer, outside forms.
+question (one phrase per step, and every phrase at one step: see `cases`).
+Danger also gets 111 after any answer, outside forms.
 """
 
 from __future__ import annotations
@@ -83,6 +84,18 @@ def domain_forms() -> Dict[str, List[str]]:
 
 
 STEPS = [(form, step) for form, slots in domain_forms().items() for step in range(len(slots))]
+# Every phrase at every step would repeat the same check: the safety net sets the
+# intent itself, whatever the form, so the form step and the phrase vary apart.
+# Each step gets one phrase (taking turns, so every phrase is used), and every
+# phrase is tried at one step deep in the longest journey (the referral's questions).
+ALL_AT = ("referral_form", 1)
+
+
+def cases(phrases: List[str]) -> List[tuple]:
+    """(form, step, phrase): one phrase at each step, and every phrase at ALL_AT."""
+    one_each = [(form, step, phrases[i % len(phrases)]) for i, (form, step) in enumerate(STEPS)]
+    every = [(*ALL_AT, phrase) for phrase in phrases]
+    return one_each + [case for case in every if case not in one_each]
 
 
 def first_text(messages) -> str:
@@ -107,8 +120,15 @@ def test_every_form_is_covered():
     assert all(slot in SLOT_ANSWERS for slots in forms.values() for slot in slots)
 
 
-@pytest.mark.parametrize("form, step", STEPS)
-@pytest.mark.parametrize("text", DANGER)
+def test_the_cases_cover_every_step_and_every_phrase():
+    for phrases in (DANGER, EXIT):
+        chosen = cases(phrases)
+        assert {(form, step) for form, step, _ in chosen} == set(STEPS)
+        assert {phrase for _, _, phrase in chosen} == set(phrases)
+        assert {phrase for form, step, phrase in chosen if (form, step) == ALL_AT} == set(phrases)
+
+
+@pytest.mark.parametrize("form, step, text", cases(DANGER))
 async def test_danger_mid_form_gets_111_first_and_ends_the_form(conversation, form, step, text):
     await enter_form(conversation, form, step)
     reply = await conversation.say(text)
@@ -116,8 +136,7 @@ async def test_danger_mid_form_gets_111_first_and_ends_the_form(conversation, fo
     assert (await conversation.tracker()).active_loop_name is None
 
 
-@pytest.mark.parametrize("form, step", STEPS)
-@pytest.mark.parametrize("word", EXIT)
+@pytest.mark.parametrize("form, step, word", cases(EXIT))
 async def test_exit_word_mid_form_ends_it_without_a_question(conversation, form, step, word):
     await enter_form(conversation, form, step)
     reply = await conversation.say(word)
