@@ -38,8 +38,8 @@ lint: ## ruff check (with import order, docstrings, pyupgrade) and ruff format -
 	ruff check bot actions tools tests
 	ruff format --check bot actions tools tests
 
-types: ## mypy on bot/ and actions/
-	mypy bot actions
+types: ## mypy on bot/ and actions/ (settings in pyproject.toml)
+	mypy
 
 validate: ## rasa data validate --fail-on-warnings (with the known false reports filtered)
 	scripts/test.sh --only validate

@@ -24,8 +24,9 @@ self_check.yml raises `ContentError` naming the file (actions/content.py).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any
 
 from actions.content import ContentError, content_loader, content_path, mapping, read_content
 
@@ -48,9 +49,15 @@ def mentions(words: str, phrases: Iterable[str]) -> bool:
 NEGATIONS, PLAIN_YES = "negations", "plain_yes"
 
 
-def parse_answer_words(raw: Any) -> Dict[str, List[str]]:
-    """The lower-case words for each answer (and the negations and plain yes
-    words), from the parsed YAML of self_check.yml."""
+def parse_answer_words(raw: Any) -> dict[str, list[str]]:
+    """The lower-case words for each answer, from the parsed YAML of self_check.yml.
+
+    Also the negations and the plain yes words, which `read_answer` uses to tell
+    "not correct" (a no) from "yes, not now" (unclear).
+
+    Raises:
+        ContentError: an entry is not a list of words.
+    """
     answers = mapping(mapping(raw)["answers"], "answers")
     words = {}
     for key in (*ANSWERS, NEGATIONS, PLAIN_YES):
@@ -61,12 +68,12 @@ def parse_answer_words(raw: Any) -> Dict[str, List[str]]:
 
 
 @content_loader
-def load_answer_words(path: Optional[Path] = None) -> Dict[str, List[str]]:
+def load_answer_words(path: Path | None = None) -> dict[str, list[str]]:
     """{'yes': [...], 'no': [...], 'skipped': [...]}: the `answers` of self_check.yml."""
     return read_content(content_path(path, SELF_CHECK_FILE), parse_answer_words)
 
 
-def read_answer(text: Optional[str]) -> Optional[str]:
+def read_answer(text: str | None) -> str | None:
     """'yes', 'no' or 'skipped' for an answer, or None when it is unclear.
 
     Skip wins over yes/no ("not sure"), and an answer with both yes and no

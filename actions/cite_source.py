@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 FAQ_INTENT_PREFIX = "faq_"
 
 
-def answered_topic(tracker: Tracker) -> Optional[str]:
+def answered_topic(tracker: Tracker) -> str | None:
     """The topic key (e.g. 'consent') of the FAQ intent just answered, if any."""
     intent = ((tracker.latest_message or {}).get("intent") or {}).get("name") or ""
     if intent.startswith(FAQ_INTENT_PREFIX):
@@ -35,15 +35,21 @@ class ActionCiteSource(Action):
     before `utter_source` (which would read "Source: None").
     """
 
-    def name(self) -> Text:
+    def name(self) -> str:
+        """The action's name in the domain."""
         return "action_cite_source"
 
     async def run(
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        domain: Dict[Text, Any],
-    ) -> List[Dict[Text, Any]]:
+        domain: dict[str, Any],
+    ) -> list[dict[str, Any]]:
+        """Set source_citation and source_reviewed for the FAQ topic just answered.
+
+        Both are None for a topic without source data (logged) or when
+        sources.yml cannot load (then the turn ends before utter_source).
+        """
         try:
             content = load_content()
         except ContentError as error:

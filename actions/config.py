@@ -33,9 +33,9 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Optional
 from urllib.parse import urlparse
 
 logger = logging.getLogger(__name__)
@@ -54,8 +54,10 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class ReferralSettings:
-    url: Optional[str]
-    secret: Optional[str]
+    """The referral's settings (see the module docstring); on only with url and secret."""
+
+    url: str | None
+    secret: str | None
     partner: str
     outbox: Path
     timeout: float
@@ -66,6 +68,7 @@ class ReferralSettings:
 
     @property
     def enabled(self) -> bool:
+        """Whether referral is on: both REFERRAL_URL and REFERRAL_SECRET are set."""
         return bool(self.url and self.secret)
 
 
@@ -92,9 +95,11 @@ def check_url(url: str) -> str:
     raise ConfigError("REFERRAL_URL must be https (plain http only to this machine)")
 
 
-def active_referral_settings(env: Mapping[str, str] = os.environ) -> Optional[ReferralSettings]:
-    """The referral settings when referral is on and usable; None (and a log line saying
-    why, when a setting is unusable) when it is off."""
+def active_referral_settings(env: Mapping[str, str] = os.environ) -> ReferralSettings | None:
+    """The referral settings when referral is on and usable, else None.
+
+    When a setting is unusable, a log line says why referral is off.
+    """
     try:
         settings = referral_settings(env)
     except ConfigError as error:
@@ -104,7 +109,11 @@ def active_referral_settings(env: Mapping[str, str] = os.environ) -> Optional[Re
 
 
 def referral_settings(env: Mapping[str, str] = os.environ) -> ReferralSettings:
-    """The referral settings; raises ConfigError when a setting is unusable."""
+    """The referral settings from the environment, on or off.
+
+    Raises:
+        ConfigError: a setting is present but unusable.
+    """
     url = env.get("REFERRAL_URL", "").strip() or None
     secret = env.get("REFERRAL_SECRET", "").strip() or None
     if url:
@@ -127,8 +136,12 @@ def referral_settings(env: Mapping[str, str] = os.environ) -> ReferralSettings:
 
 
 def action_server_token(env: Mapping[str, str] = os.environ) -> str:
-    """The token every call to the action server must carry; raises ConfigError when
-    it is missing or unusable (the action server then refuses every call)."""
+    """The token every call to the action server must carry.
+
+    Raises:
+        ConfigError: the token is missing or unusable (the action server then
+            refuses every call).
+    """
     token = env.get("ACTION_SERVER_TOKEN", "").strip()
     if not token:
         raise ConfigError("ACTION_SERVER_TOKEN is not set")
@@ -140,8 +153,11 @@ def action_server_token(env: Mapping[str, str] = os.environ) -> str:
 
 
 def action_server_host(env: Mapping[str, str] = os.environ) -> str:
-    """Where the action server listens: ACTION_SERVER_HOST, else rasa-sdk's own
-    SANIC_HOST, else this machine only (rasa-sdk's default would be every address)."""
+    """Where the action server listens.
+
+    ACTION_SERVER_HOST, else rasa-sdk's own SANIC_HOST, else this machine only
+    (rasa-sdk's default would be every address).
+    """
     return (
         env.get("ACTION_SERVER_HOST", "").strip()
         or env.get("SANIC_HOST", "").strip()

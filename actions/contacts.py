@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, FrozenSet, Iterable, List, Optional
 
 from actions.content import (
     ContentError,
@@ -55,21 +55,21 @@ class Contact:
 
     key: str
     name: str
-    helps_with: FrozenSet[str]
-    asked_by: FrozenSet[str]
+    helps_with: frozenset[str]
+    asked_by: frozenset[str]
     hours: str
     anonymous: bool
     interpreters: str
     regions: str
     source: str
     reviewed: dt.date
-    phone: Optional[str] = None
-    phone_overseas: Optional[str] = None
-    phone_words: Optional[str] = None
-    text: Optional[str] = None
-    web: Optional[str] = None
+    phone: str | None = None
+    phone_overseas: str | None = None
+    phone_words: str | None = None
+    text: str | None = None
+    web: str | None = None
 
-    def tel_uri(self) -> Optional[str]:
+    def tel_uri(self) -> str | None:
         """A `tel:` link for the phone number (+64 form for national numbers)."""
         if not self.phone:
             return None
@@ -131,7 +131,7 @@ def _check(key: str, entry: dict, source_keys: Iterable[str]) -> Contact:
     )
 
 
-def parse_contacts(raw: dict, source_keys: Iterable[str]) -> Dict[str, Contact]:
+def parse_contacts(raw: dict, source_keys: Iterable[str]) -> dict[str, Contact]:
     """Check the parsed YAML of contacts.yml and build the directory."""
     entries = mapping(raw or {}).get("contacts") or {}
     if not entries:
@@ -144,15 +144,15 @@ def parse_contacts(raw: dict, source_keys: Iterable[str]) -> Dict[str, Contact]:
 
 
 @content_loader
-def load_contacts(path: Optional[Path] = None) -> Dict[str, Contact]:
+def load_contacts(path: Path | None = None) -> dict[str, Contact]:
     """Read and check contacts.yml (and the sources.yml it names) once per process."""
     sources = load_content().sources
     return read_content(content_path(path, CONTACTS_FILE), lambda raw: parse_contacts(raw, sources))
 
 
 def choose(
-    need: str, asker: Optional[str] = None, contacts: Optional[Dict[str, Contact]] = None
-) -> List[Contact]:
+    need: str, asker: str | None = None, contacts: dict[str, Contact] | None = None
+) -> list[Contact]:
     """The contacts for a need, in directory order, fitting the asker if known."""
     directory = contacts if contacts is not None else load_contacts()
     found = [c for c in directory.values() if need in c.helps_with]

@@ -20,10 +20,11 @@ those answer safely (actions/fallback.py) instead of crashing.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Tuple, TypeVar, Union
+from typing import Any, TypeVar
 
 import yaml
 
@@ -41,19 +42,22 @@ class ContentError(ValueError):
     `problem` a short fixed description of the kind of trouble, both safe to log.
     """
 
-    def __init__(self, message: str, file: Optional[str] = None, problem: str = "wrong shape"):
+    def __init__(self, message: str, file: str | None = None, problem: str = "wrong shape"):
         super().__init__(message)
         self.file = file
         self.problem = problem
 
 
 T = TypeVar("T")
-_LOADERS: List[Any] = []
+_LOADERS: list[Any] = []
 
 
 def content_loader(load: Callable[..., T]) -> Callable[..., T]:
-    """Cache a loader's result once it has succeeded (a failure is retried on the
-    next call, so a fixed file is picked up without a restart)."""
+    """Cache a loader's result once it has succeeded.
+
+    A failure is not cached: it is retried on the next call, so a fixed file is
+    picked up without a restart. `clear_caches` forgets every cached result.
+    """
     cached = lru_cache(maxsize=None)(load)
     _LOADERS.append(cached)
     return cached
@@ -65,9 +69,11 @@ def clear_caches() -> None:
         loader.cache_clear()
 
 
-def content_path(path: Union[str, Path, None], default: str) -> Path:
-    """The file to read: `path` if given, else the file `default` in CONTENT_DIR as it
-    is now (looked up at call time, so tests can point it elsewhere)."""
+def content_path(path: str | Path | None, default: str) -> Path:
+    """The file to read: `path` if given, else the file `default` in CONTENT_DIR.
+
+    CONTENT_DIR is looked up at call time, so tests can point it elsewhere.
+    """
     return CONTENT_DIR / default if path is None else Path(path)
 
 
@@ -109,7 +115,7 @@ def read_content(path: Path, parse: Callable[[Any], T] = lambda raw: raw) -> T:
         ) from None
 
 
-def mapping(raw: Any, what: str = "the file") -> Dict[str, Any]:
+def mapping(raw: Any, what: str = "the file") -> dict[str, Any]:
     """`raw` if it is a mapping; a ContentError (wrong shape) if it is not."""
     if not isinstance(raw, dict):
         found = "empty" if raw is None else f"a {type(raw).__name__}"
@@ -135,10 +141,10 @@ class Source:
 
 @dataclass(frozen=True)
 class Topic:
-    """The sources and review date of one retrieval answer."""
+    """The sources and review date of one FAQ answer (utter_faq_<topic>)."""
 
     key: str
-    sources: Tuple[Source, ...]
+    sources: tuple[Source, ...]
     reviewed: dt.date
 
 
@@ -147,10 +153,10 @@ class Content:
     """Everything in sources.yml, checked."""
 
     review_every_days: int
-    sources: Dict[str, Source]
-    topics: Dict[str, Topic]
+    sources: dict[str, Source]
+    topics: dict[str, Topic]
 
-    def overdue_topics(self, today: dt.date) -> List[str]:
+    def overdue_topics(self, today: dt.date) -> list[str]:
         """Topics whose last review is older than the review interval."""
         limit = dt.timedelta(days=self.review_every_days)
         return sorted(k for k, t in self.topics.items() if today - t.reviewed > limit)
@@ -169,14 +175,14 @@ def parse_content(raw: dict) -> Content:
     if not isinstance(interval, int) or interval <= 0:
         raise ContentError("review_every_days must be a positive whole number")
 
-    sources: Dict[str, Source] = {}
+    sources: dict[str, Source] = {}
     for key, entry in (raw.get("sources") or {}).items():
         missing = [f for f in _SOURCE_FIELDS if not str((entry or {}).get(f, "")).strip()]
         if missing:
             raise ContentError(f"source '{key}' has no {', '.join(missing)}")
         sources[key] = Source(key=key, **{f: str(entry[f]).strip() for f in _SOURCE_FIELDS})
 
-    topics: Dict[str, Topic] = {}
+    topics: dict[str, Topic] = {}
     for key, entry in (raw.get("topics") or {}).items():
         entry = entry or {}
         refs = entry.get("sources") or []
@@ -195,6 +201,6 @@ def parse_content(raw: dict) -> Content:
 
 
 @content_loader
-def load_content(path: Optional[Path] = None) -> Content:
+def load_content(path: Path | None = None) -> Content:
     """Read and check sources.yml once per process; ContentError if it is unusable."""
     return read_content(content_path(path, SOURCES_FILE), parse_content)

@@ -31,8 +31,8 @@ import re
 import signal
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping, Optional
 
 import requests
 
@@ -57,10 +57,14 @@ def sign(secret: str, timestamp: int, key: str, body: bytes) -> str:
 
 
 def verify_signature(
-    secret: str, headers: Mapping[str, str], body: bytes, now: Optional[float] = None
+    secret: str, headers: Mapping[str, str], body: bytes, now: float | None = None
 ) -> bool:
-    """The receiver's check: a well-formed idempotency key, a fresh timestamp and a
-    signature over both and the body, compared in constant time."""
+    """The receiver's check of a referral's headers and body.
+
+    It wants a well-formed idempotency key, a timestamp within SIGNATURE_TOLERANCE
+    seconds of now, and a signature over both and the body (compared in constant
+    time).
+    """
     key = str(headers.get("Idempotency-Key") or "")
     if not KEY_FORMAT.fullmatch(key):
         return False
@@ -77,24 +81,30 @@ def verify_signature(
 
 
 def backoff(attempt: int) -> float:
-    """Seconds to wait after `attempt` failed attempts: doubling from 2 s, at most
-    10 min, with jitter so that many waiting referrals do not retry at once."""
+    """Seconds to wait after `attempt` failed attempts.
+
+    The wait doubles from 2 s up to 10 min, with jitter (half to all of it) so
+    that many waiting referrals do not retry at once.
+    """
     delay = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, attempt - 1))
     return delay * random.uniform(0.5, 1.0)
 
 
 def lease_seconds(settings: ReferralSettings) -> float:
+    """How long a claimed referral stays ours: two attempts' timeouts and 5 s."""
     return 2 * settings.timeout + 5
 
 
 @dataclass(frozen=True)
 class Outcome:
+    """How one attempt went: delivered, or whether to retry, and the error (no details)."""
+
     delivered: bool
     retry: bool
-    error: Optional[str] = None
+    error: str | None = None
 
 
-def post(settings: ReferralSettings, item: Item, now: Optional[float] = None) -> Outcome:
+def post(settings: ReferralSettings, item: Item, now: float | None = None) -> Outcome:
     """One signed POST of one referral."""
     timestamp = int(time.time() if now is None else now)
     headers = {
@@ -106,7 +116,7 @@ def post(settings: ReferralSettings, item: Item, now: Optional[float] = None) ->
     }
     try:
         response = requests.post(
-            settings.url,
+            settings.url or "",  # as the secret above: only enabled settings come here
             data=item.body,
             headers=headers,
             timeout=settings.timeout,
@@ -123,8 +133,8 @@ def post(settings: ReferralSettings, item: Item, now: Optional[float] = None) ->
 
 
 def deliver_one(
-    outbox: Outbox, settings: ReferralSettings, key: Optional[str] = None
-) -> Optional[Outcome]:
+    outbox: Outbox, settings: ReferralSettings, key: str | None = None
+) -> Outcome | None:
     """Claim and send one due referral (this one, or the oldest due). None if none is due."""
     if not settings.enabled:
         return None
@@ -196,6 +206,7 @@ def run_worker(
 
 
 def main(argv=None) -> int:
+    """Command line: run the delivery worker (or one round, or requeue parked referrals)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--once", action="store_true", help="deliver what is due, then stop")
     parser.add_argument("--requeue-parked", action="store_true", help="try parked referrals again")

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Any, Awaitable, Callable, Dict, List, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction
@@ -30,11 +31,11 @@ logger = logging.getLogger(__name__)
 
 UNAVAILABLE_RESPONSE = "utter_content_unavailable"
 
-Events = List[Dict[Text, Any]]
-Run = Callable[[Any, CollectingDispatcher, Tracker, Dict[Text, Any]], Awaitable[Events]]
+Events = list[dict[str, Any]]
+Run = Callable[[Any, CollectingDispatcher, Tracker, dict[str, Any]], Awaitable[Events]]
 
 
-def unavailable_response(domain: Dict[Text, Any]) -> str:
+def unavailable_response(domain: dict[str, Any]) -> str:
     """The response to send when content cannot load."""
     return UNAVAILABLE_RESPONSE
 
@@ -54,7 +55,7 @@ def answer_without_content(
     action: str,
     error: ContentError,
     dispatcher: CollectingDispatcher,
-    domain: Dict[Text, Any],
+    domain: dict[str, Any],
     say: bool = True,
 ) -> Events:
     """Log the error, send the safe answer (unless `say` is False), end the turn."""
@@ -69,7 +70,7 @@ def answers_safely(run: Run) -> Run:
 
     @functools.wraps(run)
     async def safe_run(
-        self: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+        self: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
         try:
             return await run(self, dispatcher, tracker, domain)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from abc import abstractmethod
-from typing import Any, Callable, Dict, Iterable, List, Text
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
@@ -13,7 +14,7 @@ from actions.content import ContentError
 from actions.fallback import answer_without_content
 
 REQUESTED_SLOT = "requested_slot"
-Events = List[Dict[Text, Any]]
+Events = list[dict[str, Any]]
 
 
 class SafeFormValidationAction(FormValidationAction):
@@ -25,7 +26,7 @@ class SafeFormValidationAction(FormValidationAction):
     """
 
     @abstractmethod
-    def name(self) -> Text:
+    def name(self) -> str:
         """validate_<form>; abstract, so that rasa-sdk registers only the real forms."""
 
     def forget_events(self) -> Events:
@@ -33,8 +34,9 @@ class SafeFormValidationAction(FormValidationAction):
         return []
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> Events:
+        """Validate as rasa-sdk does; if content cannot load, end the form safely."""
         try:
             return await super().run(dispatcher, tracker, domain)
         except ContentError as error:
@@ -55,18 +57,20 @@ class ContentSlotsForm(SafeFormValidationAction):
     """
 
     def slots(self) -> Iterable[str]:
+        """The form's slots, from its content file (each subclass says which)."""
         raise NotImplementedError
 
     def read(self, answer: Any) -> Any:
+        """The slot's value for an answer, or None to ask again (each subclass says how)."""
         raise NotImplementedError
 
-    def __getattr__(self, attribute: str) -> Callable[..., Dict[Text, Any]]:
+    def __getattr__(self, attribute: str) -> Callable[..., dict[str, Any]]:
         # Only called for attributes the class does not have: validate_<slot>.
         slot = attribute[len("validate_") :] if attribute.startswith("validate_") else None
         if not slot or slot not in self.slots():
             raise AttributeError(f"{type(self).__name__} has no attribute {attribute!r}")
 
-        def validate(slot_value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        def validate(slot_value, dispatcher, tracker, domain) -> dict[str, Any]:
             return {slot: self.read(slot_value)}
 
         validate.__name__ = attribute

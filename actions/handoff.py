@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -21,7 +21,7 @@ def police_contact_key(wants_anonymous: bool) -> str:
     return "crimestoppers" if wants_anonymous else "police_105"
 
 
-def contact_slots(contact: Contact) -> List[Dict[Text, Any]]:
+def contact_slots(contact: Contact) -> list[dict[str, Any]]:
     """Slot events that the hand-off responses read."""
     return [
         SlotSet("handoff_phone", contact.phone),
@@ -33,7 +33,8 @@ def contact_slots(contact: Contact) -> List[Dict[Text, Any]]:
 class ActionHandoffPolice(Action):
     """Pick Police 105 or Crimestoppers and fill the slots of utter_handoff_police."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
+        """The action's name in the domain."""
         return "action_handoff_police"
 
     @answers_safely
@@ -41,8 +42,9 @@ class ActionHandoffPolice(Action):
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        domain: Dict[Text, Any],
-    ) -> List[Dict[Text, Any]]:
+        domain: dict[str, Any],
+    ) -> list[dict[str, Any]]:
+        """Set police_contact and the contact's phone, tel: link and web address."""
         key = police_contact_key(bool(tracker.get_slot("wants_anonymous")))
         contact = load_contacts()[key]
         return [SlotSet("police_contact", key), *contact_slots(contact)]

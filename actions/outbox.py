@@ -28,10 +28,10 @@ import os
 import sqlite3
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (
@@ -70,12 +70,16 @@ class LimitReached(Exception):
 
 @dataclass(frozen=True)
 class Limits:
+    """The flood limits: one referral per conversation in so many seconds, so many an hour."""
+
     per_conversation_seconds: float
     max_per_hour: int
 
 
 @dataclass(frozen=True)
 class Item:
+    """A claimed referral: its idempotency key, its body and the attempts made so far."""
+
     key: str
     body: bytes
     attempts: int
@@ -124,9 +128,9 @@ class Outbox:
     def add(
         self,
         body: bytes,
-        now: Optional[float] = None,
-        conversation: Optional[str] = None,
-        limits: Optional[Limits] = None,
+        now: float | None = None,
+        conversation: str | None = None,
+        limits: Limits | None = None,
     ) -> str:
         """Store a referral durably and return its idempotency key.
 
@@ -174,8 +178,8 @@ class Outbox:
             raise LimitReached("hour")
 
     def claim(
-        self, key: Optional[str] = None, now: Optional[float] = None, lease: float = LEASE_SECONDS
-    ) -> Optional[Item]:
+        self, key: str | None = None, now: float | None = None, lease: float = LEASE_SECONDS
+    ) -> Item | None:
         """Lease one due, pending referral (this one, or the oldest due) to send it."""
         now = time.time() if now is None else now
         with self._connect() as db:
@@ -204,7 +208,7 @@ class Outbox:
                 raise
         return Item(key=row[0], body=bytes(row[1]), attempts=row[2]) if row else None
 
-    def delivered(self, key: str, now: Optional[float] = None) -> None:
+    def delivered(self, key: str, now: float | None = None) -> None:
         """The receiver has it: forget the body, keep the key and time."""
         now = time.time() if now is None else now
         with self._connect() as db:
@@ -217,7 +221,7 @@ class Outbox:
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def failed(
-        self, key: str, error: str, retry_at: Optional[float], now: Optional[float] = None
+        self, key: str, error: str, retry_at: float | None, now: float | None = None
     ) -> None:
         """An attempt failed: try again at `retry_at`, or park it (None) for a person to check."""
         now = time.time() if now is None else now
@@ -235,9 +239,12 @@ class Outbox:
                     (retry_at, error, key),
                 )
 
-    def requeue_parked(self, now: Optional[float] = None) -> int:
+    def requeue_parked(self, now: float | None = None) -> int:
         """Send parked referrals again (after the receiver or the settings are fixed).
-        Those whose contents were purged cannot be sent and stay parked."""
+
+        Those whose contents were purged cannot be sent and stay parked. Returns
+        how many were queued again.
+        """
         now = time.time() if now is None else now
         with self._connect() as db:
             return db.execute(
@@ -246,9 +253,11 @@ class Outbox:
                 (now,),
             ).rowcount
 
-    def purge_parked(self, older_than: float, now: Optional[float] = None) -> int:
-        """Delete the contents of referrals parked more than `older_than` seconds ago,
-        keeping their key and times; return how many were purged."""
+    def purge_parked(self, older_than: float, now: float | None = None) -> int:
+        """Delete the contents of referrals parked more than `older_than` seconds ago.
+
+        Their key and times are kept. Returns how many were purged.
+        """
         now = time.time() if now is None else now
         with self._connect() as db:
             purged = db.execute(
@@ -260,7 +269,8 @@ class Outbox:
                 db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return purged
 
-    def status(self, key: str) -> Optional[dict]:
+    def status(self, key: str) -> dict | None:
+        """One referral's state (never its body: only whether it still has one), or None."""
         with self._connect() as db:
             db.row_factory = sqlite3.Row
             row = db.execute(

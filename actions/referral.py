@@ -24,17 +24,16 @@ import logging
 import re
 import sqlite3
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
-
-from actions.forms import SafeFormValidationAction
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import read_answer
 from actions.config import ReferralSettings, active_referral_settings
 from actions.delivery import deliver_one
+from actions.forms import SafeFormValidationAction
 from actions.outbox import LimitReached, Limits, Outbox
 from actions.report import SKIPPED, clean_answer, forget_events, load_report
 
@@ -49,7 +48,7 @@ PHONE_DIGITS = 7
 LIMITED = "limited"
 
 
-def usable_contact(text: Optional[str]) -> Optional[str]:
+def usable_contact(text: str | None) -> str | None:
     """The answer, if it holds a phone number (7+ digits) or an email address."""
     text = clean_answer(text, MAX_CONTACT_CHARS)
     if not text or text == SKIPPED:
@@ -59,7 +58,7 @@ def usable_contact(text: Optional[str]) -> Optional[str]:
     return None
 
 
-def referral_body(tracker: Tracker, now: Optional[datetime] = None) -> bytes:
+def referral_body(tracker: Tracker, now: datetime | None = None) -> bytes:
     """The JSON the receiver gets: only what the person was shown and approved."""
     now = now or datetime.now(timezone.utc)
     report = {}
@@ -81,14 +80,18 @@ def referral_body(tracker: Tracker, now: Optional[datetime] = None) -> bytes:
     return json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
-def conversation_key(settings: ReferralSettings, sender_id: Optional[str]) -> str:
-    """What the flood limits count a conversation by: an HMAC of its id keyed with the
-    referral secret, so the outbox never holds the id or anything that leads back to it."""
+def conversation_key(settings: ReferralSettings, sender_id: str | None) -> str:
+    """What the flood limits count a conversation by.
+
+    It is an HMAC of the conversation id keyed with the referral secret, so the
+    outbox never holds the id or anything that leads back to it.
+    """
     message = f"referral-limit:{sender_id or ''}".encode("utf-8", "surrogatepass")
     return hmac.new((settings.secret or "").encode(), message, hashlib.sha256).hexdigest()
 
 
 def limits_of(settings: ReferralSettings) -> Limits:
+    """The outbox's flood limits from the referral settings (minutes become seconds)."""
     return Limits(
         per_conversation_seconds=settings.per_conversation_minutes * 60,
         max_per_hour=settings.max_per_hour,
@@ -96,32 +99,38 @@ def limits_of(settings: ReferralSettings) -> Limits:
 
 
 class ValidateReferralForm(SafeFormValidationAction):
-    """Ask again until there is a usable contact and a clear yes or no (a negated
-    statement such as "not correct" is a no: actions/answers.py)."""
+    """Ask again until there is a usable contact and a clear yes or no.
 
-    def name(self) -> Text:
+    A negated statement such as "not correct" is a no (actions/answers.py).
+    """
+
+    def name(self) -> str:
+        """The action's name in the domain."""
         return "validate_referral_form"
 
-    def forget_events(self) -> List[Dict[Text, Any]]:
+    def forget_events(self) -> list[dict[str, Any]]:
         """If the form has to stop, what the person wrote goes with it."""
         from actions.report import forget_events
 
         return forget_events()
 
     def validate_referral_contact_way(
-        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
-    ) -> Dict[Text, Any]:
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
+        """Keep the contact only if it holds a phone number or an email (else ask again)."""
         return {"referral_contact_way": usable_contact(slot_value)}
 
     def validate_referral_contact_time(
-        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
-    ) -> Dict[Text, Any]:
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
+        """Keep the safe time to contact, cleaned; a skip or an empty answer asks again."""
         value = clean_answer(slot_value, MAX_CONTACT_CHARS)
         return {"referral_contact_time": None if value in (None, SKIPPED) else value}
 
     def validate_referral_consent(
-        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
-    ) -> Dict[Text, Any]:
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
+        """Keep a clear "yes" or "no"; anything else asks again."""
         answer = read_answer(slot_value)
         return {"referral_consent": answer if answer in ("yes", "no") else None}
 
@@ -170,12 +179,18 @@ async def send(tracker: Tracker) -> str:
 class ActionSendReferral(Action):
     """Send the approved referral (or not), tell the person, and forget it here."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
+        """The action's name in the domain."""
         return "action_send_referral"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        """Send the referral if the person said yes; set referral_status; forget the answers.
+
+        The domain's answers tell the person what happened from referral_status
+        (sent, queued, cancelled, off, limited or error).
+        """
         try:
             status = (
                 await send(tracker)

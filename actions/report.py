@@ -8,7 +8,7 @@ until the person has seen it and decided whether to send it on;
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -35,9 +35,15 @@ SENSITIVE_SLOTS = (
 )
 
 
-def parse_report(raw: Any) -> Dict[str, Any]:
-    """Check the parsed YAML of report.yml: fields (slot -> label), max_answer_chars,
-    not_given."""
+def parse_report(raw: Any) -> dict[str, Any]:
+    """Check the parsed YAML of report.yml and return it with its fields checked.
+
+    report.yml holds fields (slot -> label), max_answer_chars and not_given.
+
+    Raises:
+        ContentError: no fields, or max_answer_chars is not a whole number above 1
+            (a missing key raises KeyError, which `read_content` reports).
+    """
     raw = mapping(raw)
     fields = mapping(raw["fields"], "fields")
     if not fields:
@@ -49,12 +55,12 @@ def parse_report(raw: Any) -> Dict[str, Any]:
 
 
 @content_loader
-def load_report(path: Optional[Path] = None) -> Dict[str, Any]:
+def load_report(path: Path | None = None) -> dict[str, Any]:
     """How the summary is laid out, from report.yml."""
     return read_content(content_path(path, REPORT_FILE), parse_report)
 
 
-def clean_answer(text: Optional[str], max_chars: int) -> Optional[str]:
+def clean_answer(text: str | None, max_chars: int) -> str | None:
     """One line of at most `max_chars`, 'skipped' for a skip word, None when empty."""
     if not text:
         return None
@@ -66,7 +72,7 @@ def clean_answer(text: Optional[str], max_chars: int) -> Optional[str]:
     return text if len(text) <= max_chars else text[: max_chars - 1].rstrip() + "…"
 
 
-def summary_of(answers: Dict[str, Optional[str]]) -> str:
+def summary_of(answers: dict[str, str | None]) -> str:
     """The summary to copy, one labelled line per question, in question order."""
     report = load_report()
     lines = []
@@ -76,13 +82,14 @@ def summary_of(answers: Dict[str, Optional[str]]) -> str:
     return "\n".join(lines)
 
 
-def referral_partner() -> Optional[str]:
+def referral_partner() -> str | None:
     """Who receives referrals, or None when referral is off (or its settings are unusable)."""
     settings = active_referral_settings()
     return settings.partner if settings else None
 
 
-def forget_events() -> List[Dict[Text, Any]]:
+def forget_events() -> list[dict[str, Any]]:
+    """Events that clear every slot that can hold what the person wrote."""
     return [SlotSet(slot, None) for slot in SENSITIVE_SLOTS]
 
 
@@ -93,28 +100,38 @@ class ValidateReportForm(ContentSlotsForm):
     cannot load, the form stops and forgets what the person wrote.
     """
 
-    def name(self) -> Text:
+    def name(self) -> str:
+        """The action's name in the domain."""
         return "validate_report_form"
 
-    def slots(self) -> List[str]:
+    def slots(self) -> list[str]:
+        """The report's question slots, in report.yml's order."""
         return list(load_report()["fields"])
 
-    def read(self, answer: Any) -> Optional[str]:
+    def read(self, answer: Any) -> str | None:
+        """The answer as one tidy line (see `clean_answer`); None asks again."""
         return clean_answer(answer, load_report()["max_answer_chars"])
 
-    def forget_events(self) -> List[Dict[Text, Any]]:
+    def forget_events(self) -> list[dict[str, Any]]:
+        """If the form has to stop, what the person wrote goes with it."""
         return forget_events()
 
 
 class ActionReportSummary(Action):
     """Fill the summary, and say whether a referral can be offered and to whom."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
+        """The action's name in the domain."""
         return "action_report_summary"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        """Set report_summary, referral_enabled and referral_partner.
+
+        Without its content there is no summary: the answers are forgotten and
+        the person gets the safe answer.
+        """
         try:
             answers = {slot: tracker.get_slot(slot) for slot in load_report()["fields"]}
             summary = summary_of(answers)
@@ -134,10 +151,12 @@ class ActionReportSummary(Action):
 class ActionForgetReport(Action):
     """Clear everything the person wrote for the report and the referral."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
+        """The action's name in the domain."""
         return "action_forget_report"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        """Clear the report's and the referral's slots (see `forget_events`)."""
         return forget_events()

@@ -9,7 +9,7 @@ when an action first needs them.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -21,7 +21,7 @@ from actions.fallback import answers_safely
 from actions.forms import ContentSlotsForm
 
 
-def parse_self_check(raw: Any) -> Dict[str, Any]:
+def parse_self_check(raw: Any) -> dict[str, Any]:
     """The source, questions and answer words, from the parsed YAML of self_check.yml."""
     raw = mapping(raw)
     questions = mapping(raw["questions"], "questions")
@@ -35,12 +35,12 @@ def parse_self_check(raw: Any) -> Dict[str, Any]:
 
 
 @content_loader
-def load_self_check(path: Optional[Path] = None) -> Dict[str, Any]:
+def load_self_check(path: Path | None = None) -> dict[str, Any]:
     """The questions (slot -> sign) and the answer words, from self_check.yml."""
     return read_content(content_path(path, SELF_CHECK_FILE), parse_self_check)
 
 
-def signs_present(slots: Dict[str, Optional[str]]) -> List[str]:
+def signs_present(slots: dict[str, str | None]) -> list[str]:
     """The signs, in question order, that were answered yes."""
     questions = load_self_check()["questions"]
     return [q["sign"] for slot, q in questions.items() if slots.get(slot) == "yes"]
@@ -52,20 +52,24 @@ class ValidateSelfCheckForm(ContentSlotsForm):
     There is a `validate_<slot>` method per question in self_check.yml.
     """
 
-    def name(self) -> Text:
+    def name(self) -> str:
+        """The action's name in the domain."""
         return "validate_self_check_form"
 
-    def slots(self) -> List[str]:
+    def slots(self) -> list[str]:
+        """The question slots, in self_check.yml's order."""
         return list(load_self_check()["questions"])
 
-    def read(self, answer: Any) -> Optional[str]:
+    def read(self, answer: Any) -> str | None:
+        """'yes', 'no' or 'skipped' (see `read_answer`); None asks again."""
         return read_answer(answer)
 
 
 class ActionSelfCheckSummary(Action):
     """Fill the slots of utter_self_check_summary with the signs answered yes."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
+        """The action's name in the domain."""
         return "action_self_check_summary"
 
     @answers_safely
@@ -73,8 +77,9 @@ class ActionSelfCheckSummary(Action):
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        domain: Dict[Text, Any],
-    ) -> List[Dict[Text, Any]]:
+        domain: dict[str, Any],
+    ) -> list[dict[str, Any]]:
+        """Set self_check_signs (a bulleted list, or None) and self_check_any_sign."""
         questions = load_self_check()["questions"]
         signs = signs_present({slot: tracker.get_slot(slot) for slot in questions})
         return [

@@ -1,5 +1,4 @@
-"""Hardening of the rasa-sdk action server: who may call it, where it listens,
-and what its errors reveal.
+"""The rasa-sdk action server, hardened: who may call it, where it listens, what errors reveal.
 
 Why this module exists, and why it works with the plain `rasa run actions`
 (or `python -m rasa_sdk --actions actions`): rasa-sdk's `endpoint.run()` first
@@ -41,7 +40,8 @@ import hmac
 import logging
 import os
 import re
-from typing import Any, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any
 
 from actions.config import ConfigError, action_server_host, action_server_token
 
@@ -63,7 +63,7 @@ def _digest(value: str) -> bytes:
     return hashlib.sha256(value.encode("utf-8", "surrogatepass")).digest()
 
 
-def token_matches(expected: Optional[str], authorization: Optional[str]) -> bool:
+def token_matches(expected: str | None, authorization: str | None) -> bool:
     """Whether an Authorization header carries the expected bearer token.
 
     Constant time: both sides are hashed to 32 bytes and compared with
@@ -76,7 +76,7 @@ def token_matches(expected: Optional[str], authorization: Optional[str]) -> bool
     return bool(expected) and same
 
 
-def action_name_of(request: Any) -> Optional[str]:
+def action_name_of(request: Any) -> str | None:
     """The action asked for, if the request says so plainly (never any other text)."""
     try:
         name = (request.json or {}).get("next_action")
@@ -111,6 +111,7 @@ def error_answer(request: Any, exception: BaseException):
 
 
 def unauthorized():
+    """The 401 answer for a call without a valid token (generic, with a Bearer challenge)."""
     from sanic import response
 
     return response.json(
@@ -118,7 +119,7 @@ def unauthorized():
     )
 
 
-def configure_host(env: Optional[Mapping[str, str]] = None) -> str:
+def configure_host(env: Mapping[str, str] | None = None) -> str:
     """Set SANIC_HOST, which rasa_sdk.endpoint.run() reads after importing the actions."""
     host = action_server_host(os.environ if env is None else env)
     os.environ["SANIC_HOST"] = host
@@ -126,14 +127,18 @@ def configure_host(env: Optional[Mapping[str, str]] = None) -> str:
 
 
 def attach(app: Any) -> None:
-    """Require the token on every call, answer errors without the conversation, and
-    listen on this machine only unless configured otherwise. Safe to call twice."""
+    """Harden rasa-sdk's app before it serves anything (see the module docstring).
+
+    Requires the token on every call, answers errors without the conversation,
+    and listens on this machine only unless configured otherwise. Safe to call
+    twice.
+    """
     if getattr(app.ctx, "nz_hardened", False):
         return
     app.ctx.nz_hardened = True
 
     try:
-        token: Optional[str] = action_server_token()
+        token: str | None = action_server_token()
     except ConfigError as error:
         token = None
         logger.error(

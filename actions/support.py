@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -20,7 +21,7 @@ PLACES_FILE = "places.yml"
 MAX_CONTACTS = 4
 
 
-def parse_options(raw: Any) -> Dict[str, Dict[str, List[str]]]:
+def parse_options(raw: Any) -> dict[str, dict[str, list[str]]]:
     """Check the parsed YAML of support_options.yml."""
     raw = mapping(raw)
     return {
@@ -33,23 +34,23 @@ def parse_options(raw: Any) -> Dict[str, Dict[str, List[str]]]:
 
 
 @content_loader
-def load_options(path: Optional[Path] = None) -> Dict[str, Dict[str, List[str]]]:
+def load_options(path: Path | None = None) -> dict[str, dict[str, list[str]]]:
     """{'needs': {key: answers}, 'askers': {key: answers}}, in priority order."""
     return read_content(content_path(path, OPTIONS_FILE), parse_options)
 
 
-def parse_places(raw: Any) -> Dict[str, str]:
+def parse_places(raw: Any) -> dict[str, str]:
     """Check the parsed YAML of places.yml."""
     return {str(place): str(region) for place, region in mapping(mapping(raw)["places"]).items()}
 
 
 @content_loader
-def load_places(path: Optional[Path] = None) -> Dict[str, str]:
+def load_places(path: Path | None = None) -> dict[str, str]:
     """Lower-case place name -> New Zealand region."""
     return read_content(content_path(path, PLACES_FILE), parse_places)
 
 
-def match_option(text: Optional[str], options: Dict[str, List[str]]) -> Optional[str]:
+def match_option(text: str | None, options: dict[str, list[str]]) -> str | None:
     """The first option (in priority order) one of whose answers the text contains."""
     if not text:
         return None
@@ -60,7 +61,7 @@ def match_option(text: Optional[str], options: Dict[str, List[str]]) -> Optional
     return None
 
 
-def find_region(texts: Iterable[Optional[str]]) -> Optional[str]:
+def find_region(texts: Iterable[str | None]) -> str | None:
     """The region of the first known place named in any of the texts."""
     places = load_places()
     for text in texts:
@@ -95,24 +96,28 @@ def contact_line(contact: Contact) -> str:
 class ValidateSupportForm(SafeFormValidationAction):
     """Turn typed or button answers into a need and an asker; ask again if unclear."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
+        """The action's name in the domain."""
         return "validate_support_form"
 
     def validate_support_need(
-        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
-    ) -> Dict[Text, Any]:
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
+        """The need the answer names (support_options.yml); None asks again."""
         return {"support_need": match_option(slot_value, load_options()["needs"])}
 
     def validate_support_asker(
-        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
-    ) -> Dict[Text, Any]:
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
+        """Who is asking, as the answer says (support_options.yml); None asks again."""
         return {"support_asker": match_option(slot_value, load_options()["askers"])}
 
 
 class ActionHandoffSupport(Action):
     """Fill the slots of utter_handoff_support from the contacts directory."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
+        """The action's name in the domain."""
         return "action_handoff_support"
 
     @answers_safely
@@ -120,8 +125,13 @@ class ActionHandoffSupport(Action):
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        domain: Dict[Text, Any],
-    ) -> List[Dict[Text, Any]]:
+        domain: dict[str, Any],
+    ) -> list[dict[str, Any]]:
+        """Set support_contacts (at most MAX_CONTACTS lines), support_region, support_place_named.
+
+        The contacts fit the need (someone to talk to if none was given) and the
+        asker; the region comes from the place the person named, if any.
+        """
         need = tracker.get_slot("support_need") or "someone_to_talk_to"
         asker = tracker.get_slot("support_asker")
         contacts = choose(need, asker)[:MAX_CONTACTS]

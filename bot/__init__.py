@@ -1,4 +1,4 @@
-"""The project's own Python package: NLU components, evaluation and server glue.
+"""The project's own package: NLU components, channels, store, logs and the web chat.
 
 Importing any bot.* module installs the log safeguard (bot/logs.py): in the Rasa
 server that happens when Rasa imports our channels from credentials.yml, before

@@ -62,9 +62,10 @@ import json
 import logging
 import re
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Callable, Optional, Tuple, Type
+from typing import Any
 
 HIDDEN = "[hidden]"
 CAUSE = "\nThe above exception was the direct cause of the following exception:\n\n"
@@ -82,23 +83,28 @@ URL_QUERY = re.compile(r"""(\b[A-Za-z][A-Za-z0-9+.-]*://[^\s?#'"<>]*)\?[^\s#'"<>
 
 @dataclass(frozen=True)
 class MessageRule:
-    """A message that embeds data: from loggers starting with `logger` (and, if
-    given, made in function `function`), `pattern` is replaced by `replacement`."""
+    """A log message of Rasa's or Sanic's that embeds data, and how to hide it.
+
+    In messages from the logger `logger` or its children (and, if given, made in
+    the function `function`), `pattern` is replaced by `replacement`; `why` says
+    which message it is and what it would leak.
+    """
 
     logger: str
-    pattern: "re.Pattern[str]"
+    pattern: re.Pattern[str]
     replacement: str
     why: str
-    function: Optional[str] = None
+    function: str | None = None
 
     def applies(self, record: logging.LogRecord) -> bool:
+        """Whether the record comes from this rule's logger (and function, if given)."""
         name = record.name or ""
         if not (name == self.logger or name.startswith(self.logger + ".")):
             return False
         return self.function is None or record.funcName == self.function
 
 
-MESSAGE_RULES: Tuple[MessageRule, ...] = (
+MESSAGE_RULES: tuple[MessageRule, ...] = (
     MessageRule(
         "rasa.core.tracker_store",
         re.compile(r"(investigate the following error:).*", re.S),
@@ -163,9 +169,10 @@ STRUCTLOG_SAFE_KEYS = frozenset(
 # --- the pieces -----------------------------------------------------------------
 
 
-def type_name(kind: Type[BaseException]) -> str:
+def type_name(kind: type[BaseException]) -> str:
+    """An exception type's name as logged: qualified by its module unless built in."""
     module = getattr(kind, "__module__", "") or ""
-    name = getattr(kind, "__qualname__", None) or getattr(kind, "__name__", "Exception")
+    name = str(getattr(kind, "__qualname__", None) or getattr(kind, "__name__", "Exception"))
     return name if module in ("builtins", "__main__", "") else f"{module}.{name}"
 
 
@@ -179,7 +186,7 @@ def _chain(error: BaseException) -> list:
     chain = []
     seen = set()
     link = None
-    current: Optional[BaseException] = error
+    current: BaseException | None = error
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         chain.append((current, link))
@@ -194,9 +201,7 @@ def _chain(error: BaseException) -> list:
 
 
 def sanitized_traceback(
-    exc_info: Tuple[
-        Optional[Type[BaseException]], Optional[BaseException], Optional[TracebackType]
-    ],
+    exc_info: tuple[type[BaseException] | None, BaseException | None, TracebackType | None],
 ) -> str:
     """A traceback like Python's, with frames and exception types but no messages."""
     kind, error, tb = exc_info
@@ -230,7 +235,7 @@ def _plain_args(args: Any) -> Any:
     return args
 
 
-def _structlog_event(message: str) -> Optional[str]:
+def _structlog_event(message: str) -> str | None:
     """A structlog JSON event with only Rasa's own words kept, or None if it is not one."""
     if not (message.startswith("{") and message.endswith("}") and '"event"' in message):
         return None
@@ -240,7 +245,7 @@ def _structlog_event(message: str) -> Optional[str]:
         return None
     if not isinstance(event, dict) or "event" not in event:
         return None
-    kept = {}
+    kept: dict[str, Any] = {}
     for key, value in event.items():
         if key in STRUCTLOG_SAFE_KEYS and isinstance(value, str):
             kept[key] = strip_queries(value)
@@ -312,6 +317,7 @@ class PrivateLogFilter(logging.Filter):
     nz_private = True
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Sanitize the record (see `sanitize`) and let it through."""
         sanitize(record)
         return True
 
@@ -337,8 +343,10 @@ def _add_filter(filterer: logging.Filterer) -> None:
 
 
 def install() -> None:
-    """Sanitize every log record above DEBUG in this process. Safe to call again:
-    it then only covers handlers added to the root logger since."""
+    """Sanitize every log record above DEBUG in this process.
+
+    Safe to call again: it then only covers handlers added to the root logger since.
+    """
     if not getattr(logging.getLogRecordFactory(), MARK, False):
         logging.setLogRecordFactory(_private_factory(logging.getLogRecordFactory()))
     for name in OWN_HANDLER_LOGGERS:

@@ -35,7 +35,8 @@ import json
 import logging
 import time
 from collections import OrderedDict
-from typing import Any, Callable, Dict, Iterable, List, Optional, Set, Text
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore, TrackerStore
@@ -50,7 +51,7 @@ DEFAULT_MAX_CONVERSATIONS = 5000
 DEFAULT_MAX_EVENTS = 400  # about 50 turns; a conversation this long keeps its recent turns
 
 
-def free_text_slots(domain: Domain) -> Set[str]:
+def free_text_slots(domain: Domain) -> set[str]:
     """Our slots that do not steer the conversation: their history is never needed.
 
     Rasa's own slots (requested_slot and the like) keep their history.
@@ -62,7 +63,7 @@ def free_text_slots(domain: Domain) -> Set[str]:
     }
 
 
-def since_last_restart(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+def since_last_restart(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The events from the last restart on (all of them if there was none)."""
     for index in range(len(events) - 1, -1, -1):
         if events[index].get("event") == "restart":
@@ -71,10 +72,10 @@ def since_last_restart(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
 
 
 def redact_events(
-    events: List[Dict[str, Any]], private_slots: Set[str], current: Dict[str, Any]
-) -> List[Dict[str, Any]]:
+    events: list[dict[str, Any]], private_slots: set[str], current: dict[str, Any]
+) -> list[dict[str, Any]]:
     """Copies of `events` with no message text and no past values of private slots."""
-    last_set: Dict[str, int] = {}
+    last_set: dict[str, int] = {}
     for index, event in enumerate(events):
         if event.get("event") == "slot" and event.get("name") in private_slots:
             last_set[event["name"]] = index
@@ -100,11 +101,14 @@ def redact_events(
     return redacted
 
 
-def bounded_events(events: List[Dict[str, Any]], max_events: int) -> List[Dict[str, Any]]:
-    """At most about `max_events` events: the latest turns, after events that
-    restore the current slot values and the active form (which the dropped
-    turns had set). Cut where a turn starts (an action_listen), so no turn is
-    split; a conversation within the bound is returned as it is."""
+def bounded_events(events: list[dict[str, Any]], max_events: int) -> list[dict[str, Any]]:
+    """At most about `max_events` events: the latest turns, and what they rely on.
+
+    The kept turns come after events that restore the current slot values and
+    the active form (which the dropped turns had set). The cut is where a turn
+    starts (an action_listen), so no turn is split; a conversation within the
+    bound is returned as it is.
+    """
     if len(events) <= max_events:
         return events
     start = len(events) - max_events // 2
@@ -113,7 +117,7 @@ def bounded_events(events: List[Dict[str, Any]], max_events: int) -> List[Dict[s
     ):
         start += 1
     dropped, kept = events[:start], events[start:]
-    state: Dict[Any, Dict[str, Any]] = {}
+    state: dict[Any, dict[str, Any]] = {}
     for event in dropped:
         if event.get("event") == "slot":
             state[("slot", event.get("name"))] = event
@@ -133,12 +137,12 @@ class PrivateTrackerStore(InMemoryTrackerStore):
     def __init__(
         self,
         domain: Domain,
-        event_broker: Optional[EventBroker] = None,
+        event_broker: EventBroker | None = None,
         max_idle_minutes: float = DEFAULT_MAX_IDLE_MINUTES,
         clock: Callable[[], float] = time.time,
         max_conversations: int = DEFAULT_MAX_CONVERSATIONS,
         max_events: int = DEFAULT_MAX_EVENTS,
-        **kwargs: Dict[Text, Any],
+        **kwargs: dict[str, Any],
     ) -> None:
         super().__init__(domain, event_broker, **kwargs)
         self.max_idle = float(max_idle_minutes) * 60
@@ -146,7 +150,7 @@ class PrivateTrackerStore(InMemoryTrackerStore):
         self.max_conversations = int(max_conversations)
         self.max_events = int(max_events)
         # Last activity of each conversation, least recent first.
-        self.last_active: "OrderedDict[Text, float]" = OrderedDict()
+        self.last_active: OrderedDict[str, float] = OrderedDict()
 
     def _forget_idle(self) -> None:
         """Delete idle conversations; stops at the first active one (oldest first)."""
@@ -157,11 +161,18 @@ class PrivateTrackerStore(InMemoryTrackerStore):
                 return
             self._drop(sender_id)
 
-    def _drop(self, sender_id: Text) -> None:
+    def _drop(self, sender_id: str) -> None:
         self.store.pop(sender_id, None)
         self.last_active.pop(sender_id, None)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        """Store the conversation since its last restart, redacted and bounded.
+
+        Events are streamed to the event broker first. If anything fails, the
+        conversation is dropped rather than kept half-redacted, and the error is
+        raised. A new conversation beyond `max_conversations` pushes out the one
+        idle longest.
+        """
         sender_id = tracker.sender_id
         try:
             await self.stream_events(tracker)
@@ -181,19 +192,22 @@ class PrivateTrackerStore(InMemoryTrackerStore):
         self.last_active[sender_id] = self.clock()
         self.last_active.move_to_end(sender_id)
 
-    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        """The stored conversation (None if there is none), after idle ones are forgotten."""
         self._forget_idle()
         return await super().retrieve(sender_id)
 
-    async def retrieve_full_tracker(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+    async def retrieve_full_tracker(self, sender_id: str) -> DialogueStateTracker | None:
+        """The stored conversation with all its sessions, after idle ones are forgotten."""
         self._forget_idle()
         return await super().retrieve_full_tracker(sender_id)
 
-    async def keys(self) -> Iterable[Text]:
+    async def keys(self) -> Iterable[str]:
+        """The ids of the stored conversations, after idle ones are forgotten."""
         self._forget_idle()
         return list(self.store.keys())
 
-    async def delete(self, sender_id: Text) -> None:
+    async def delete(self, sender_id: str) -> None:
         """Forget one conversation now (the web chat's "clear this conversation")."""
         self._drop(sender_id)
 
@@ -207,12 +221,19 @@ class ClosedStore(TrackerStore):
     """
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        """Keep nothing.
+
+        Raises:
+            StoreUnavailable: always, so that the channel answers with the 111 line.
+        """
         raise StoreUnavailable("the conversation store failed; nothing was kept")
 
-    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        """None: no conversation is stored."""
         return None
 
-    async def keys(self) -> Iterable[Text]:
+    async def keys(self) -> Iterable[str]:
+        """No ids: no conversation is stored."""
         return []
 
 
@@ -253,7 +274,7 @@ def harden_on_start(blueprint: Any) -> None:
             raise
 
 
-async def forget_conversation(tracker_store: TrackerStore, sender_id: Text) -> None:
+async def forget_conversation(tracker_store: TrackerStore, sender_id: str) -> None:
     """Delete a conversation from the store, whichever store it is.
 
     Rasa wraps the configured store (FailSafeTrackerStore); stores without a

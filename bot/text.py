@@ -10,13 +10,13 @@ UNAVAILABLE = (
 )
 
 
-def valid_text(text: str) -> str:
-    """`text` as valid Unicode: lone surrogates become U+FFFD, NULs become spaces.
+def valid_text(text: str | None) -> str:
+    r"""`text` as valid Unicode: lone surrogates become U+FFFD, NULs become spaces.
 
-    JSON can carry a lone surrogate as an escape ("\\ud800"), which Python keeps in
+    JSON can carry a lone surrogate as an escape ("\ud800"), which Python keeps in
     a str but which cannot be encoded, stored or sent; a surrogate pair written as
     two escapes becomes the one character it stands for. A NUL becomes a space so
-    that the words on each side of it stay apart.
+    that the words on each side of it stay apart. None becomes "".
     """
     text = text or ""
     if not text.isascii():

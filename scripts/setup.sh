@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Create .venv with Python 3.10 and install the pinned requirements.
-# Usage: scripts/setup.sh [runtime|dev|browser]   (default: runtime)
+# Usage: scripts/setup.sh [dev|runtime|browser]   (default: dev)
+#   dev: everything, tests and tools included (then plain `rasa train`,
+#        `rasa data validate` and `pytest` work from the project root);
+#   runtime: only what the assistant needs (scripts/run.sh uses this);
 #   browser: Debian's chromium and chromium-driver, for the browser tests.
 # Re-running is cheap: it reinstalls only when a requirements file changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-kind="${1:-runtime}"
+kind="${1:-dev}"
 case "$kind" in
   runtime) req=requirements.txt ;;
   dev) req=requirements-dev.txt ;;
@@ -18,7 +21,7 @@ case "$kind" in
     $sudo apt-get install -y -q chromium chromium-driver >/dev/null \
       || { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q chromium chromium-driver >/dev/null; }
     exit 0 ;;
-  *) echo "usage: $0 [runtime|dev|browser]" >&2; exit 2 ;;
+  *) echo "usage: $0 [dev|runtime|browser]" >&2; exit 2 ;;
 esac
 
 find_python() {

@@ -85,8 +85,8 @@ case "$only" in
   *) echo "usage: $0 [--only validate|stories|eval]" >&2; exit 2 ;;
 esac
 
-stage "lint (ruff check, ruff format --check)" \
-  bash -c 'ruff check bot actions tools tests && ruff format --check --quiet bot actions tools tests'
+stage "lint and types (ruff check, ruff format --check, mypy)" \
+  bash -c 'ruff check bot actions tools tests && ruff format --check --quiet bot actions tools tests && mypy'
 stage "data validation" validate
 stage "unit tests (tests/unit, two processes)" python -m pytest -q -m unit -n 2 tests/unit
 stage "integration tests (tests/integration: real servers)" \

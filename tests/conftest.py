@@ -10,12 +10,12 @@ from __future__ import annotations
 import os
 import re
 import secrets
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Set
+from typing import Any
 
 import pytest
 from rasa_sdk import Tracker
-
 from rasa_sdk.executor import CollectingDispatcher
 
 # endpoints.yml sends the action server's token from the environment, and Rasa
@@ -33,8 +33,8 @@ def dispatcher() -> CollectingDispatcher:
 def make_tracker() -> Callable[..., Tracker]:
     """Build a fresh tracker whose latest message has the given intent."""
 
-    def _make(intent: Optional[str], text: str = "", **slots: Any) -> Tracker:
-        latest: Dict[str, Any] = {"text": text, "intent": {}, "entities": []}
+    def _make(intent: str | None, text: str = "", **slots: Any) -> Tracker:
+        latest: dict[str, Any] = {"text": text, "intent": {}, "entities": []}
         if intent is not None:
             latest["intent"] = {"name": intent, "confidence": 0.99}
         return Tracker.from_dict(
@@ -61,7 +61,7 @@ FACT_SHEET = ROOT / "docs" / "nz-facts.md"
 
 
 @pytest.fixture(scope="session")
-def fact_sheet_numbers() -> Set[str]:
+def fact_sheet_numbers() -> set[str]:
     """The digits of every number written in the fact sheet (docs/nz-facts.md)."""
     facts = FACT_SHEET.read_text(encoding="utf-8")
     return {re.sub(r"\D", "", m) for m in re.findall(r"\+?\d[\d ]*\d", facts)}
@@ -103,7 +103,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m selects by marker
-def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark every test with its kind, from the folder it is in (tests/<kind>/)."""
     tests = Path(__file__).resolve().parent
     for item in items:

@@ -26,11 +26,10 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Dict, List, Tuple
 
 from tools.chat import send
 
-CONVERSATIONS: List[List[str]] = [
+CONVERSATIONS: list[list[str]] = [
     ["kia ora", "what is people trafficking", "how is it different from smuggling", "thanks"],
     ["my boss keeps my passport and I owe him money", "what are the warning signs", "No thanks"],
     ["help me now, he is here"],
@@ -59,14 +58,15 @@ ROLES = [
 ]
 
 
-def percentile(values: List[float], share: float) -> float:
+def percentile(values: list[float], share: float) -> float:
+    """The value at `share` (0.95 for the 95th percentile) of the sorted values, nearest rank."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def memory_by_role() -> Dict[str, float]:
+def memory_by_role() -> dict[str, float]:
     """Resident memory (MB) of each running process of ours, by role, from /proc."""
-    found: Dict[str, float] = {}
+    found: dict[str, float] = {}
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
@@ -86,9 +86,12 @@ def memory_by_role() -> Dict[str, float]:
     return found
 
 
-def _timed(url: str, text: str, start: threading.Barrier, took: List[float], index: int) -> None:
-    """Send `text` as a new conversation once `start` opens; put the time (ms), or
-    -1 for no answer, in took[index]; then forget the conversation."""
+def _timed(url: str, text: str, start: threading.Barrier, took: list[float], index: int) -> None:
+    """Send `text` as a new conversation once `start` opens, and time the answer.
+
+    The time (ms), or -1 for no answer, goes in took[index]; then the
+    conversation is forgotten.
+    """
     sender = uuid.uuid4().hex
     start.wait()
     before = time.perf_counter()
@@ -97,9 +100,15 @@ def _timed(url: str, text: str, start: threading.Barrier, took: List[float], ind
     send(url, sender, "forget me")
 
 
-def under_attack(url: str, rounds: int = 3) -> Tuple[float, float]:
-    """The slowest answer times (ms) of the attack and of a normal message sent
-    at the same moment by someone else, over `rounds` tries."""
+def under_attack(url: str, rounds: int = 3) -> tuple[float, float]:
+    """The slowest answer times (ms) of the attack and of a message sent with it.
+
+    Each of `rounds` tries sends the attack and a normal message from someone
+    else at the same moment.
+
+    Raises:
+        SystemExit: either message got no answer.
+    """
     worst = [0.0, 0.0]
     for _ in range(rounds):
         start, took = threading.Barrier(2), [0.0, 0.0]
@@ -118,6 +127,7 @@ def under_attack(url: str, rounds: int = 3) -> Tuple[float, float]:
 
 
 def main(argv=None) -> int:
+    """Command line: time the conversations and the attack; write results/bench.json."""
     parser = argparse.ArgumentParser(description="Benchmark the running assistant.")
     parser.add_argument("--url", default="http://localhost:5005")
     parser.add_argument(
@@ -130,7 +140,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     send(args.url, uuid.uuid4().hex, "kia ora")  # warm up
-    times: List[float] = []
+    times: list[float] = []
     started = time.perf_counter()
     for _ in range(args.conversations):
         for conversation in CONVERSATIONS:

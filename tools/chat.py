@@ -13,10 +13,10 @@ import json
 import sys
 import urllib.request
 import uuid
-from typing import Any, Dict, List
+from typing import Any
 
 
-def send(url: str, sender: str, text: str, timeout: float = 30) -> List[Dict[str, Any]]:
+def send(url: str, sender: str, text: str, timeout: float = 30) -> list[dict[str, Any]]:
     """POST one message to the web chat webhook and return the bot's messages."""
     request = urllib.request.Request(
         f"{url.rstrip('/')}/webhooks/webchat/webhook",
@@ -28,9 +28,9 @@ def send(url: str, sender: str, text: str, timeout: float = 30) -> List[Dict[str
         return json.loads(response.read().decode("utf-8") or "[]")
 
 
-def render(messages: List[Dict[str, Any]]) -> List[str]:
+def render(messages: list[dict[str, Any]]) -> list[str]:
     """Print the bot's messages; return the payloads of any buttons, in order."""
-    payloads: List[str] = []
+    payloads: list[str] = []
     for message in messages:
         if message.get("text"):
             print(f"bot: {message['text']}")
@@ -40,12 +40,13 @@ def render(messages: List[Dict[str, Any]]) -> List[str]:
     return payloads
 
 
-def main(argv: List[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:
+    """Command line: chat in the terminal; a number typed picks that option."""
     parser = argparse.ArgumentParser(description="Chat with the assistant (web chat channel).")
     parser.add_argument("--url", default="http://localhost:5005")
     args = parser.parse_args(argv)
     sender = uuid.uuid4().hex
-    payloads: List[str] = []
+    payloads: list[str] = []
     print("Type a message (Ctrl-D to quit).")
     for line in sys.stdin:
         text = line.strip()

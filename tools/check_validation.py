@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, List, Set
 
 import yaml
 
@@ -23,17 +23,17 @@ FORM_QUESTION = re.compile(r"The utterance 'utter_ask_(\w+)' is not used in any 
 UNUSED = re.compile(r"The utterance '(utter_\w+)' is not used in any story or rule")
 
 
-def sent_by_actions(actions_dir: Path = Path("actions")) -> Set[str]:
+def sent_by_actions(actions_dir: Path = Path("actions")) -> set[str]:
     """Every response name that the action server's code names in quotes."""
-    names: Set[str] = set()
+    names: set[str] = set()
     for path in sorted(actions_dir.glob("*.py")):
         names.update(re.findall(r"[\"'](utter_\w+)[\"']", path.read_text(encoding="utf-8")))
     return names
 
 
-def form_slots(domain_dir: Path = Path("domain")) -> Set[str]:
+def form_slots(domain_dir: Path = Path("domain")) -> set[str]:
     """Every required slot of every form in the domain files."""
-    slots: Set[str] = set()
+    slots: set[str] = set()
     for path in sorted(domain_dir.glob("*.yml")):
         forms = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("forms") or {}
         for form in forms.values():
@@ -42,8 +42,8 @@ def form_slots(domain_dir: Path = Path("domain")) -> Set[str]:
 
 
 def unexpected_warnings(
-    log_lines: Iterable[str], allowed_slots: Set[str], action_responses: Set[str] = frozenset()
-) -> List[str]:
+    log_lines: Iterable[str], allowed_slots: set[str], action_responses: set[str] = frozenset()
+) -> list[str]:
     """The warning lines that are not a form's own question or an action's response."""
     found = []
     for line in log_lines:
@@ -62,7 +62,8 @@ def unexpected_warnings(
     return found
 
 
-def main(argv: List[str]) -> int:
+def main(argv: list[str]) -> int:
+    """Print each unexpected warning in the log named by argv[0]; 1 if there is any."""
     log = Path(argv[0]).read_text(encoding="utf-8").splitlines()
     problems = unexpected_warnings(log, form_slots(), sent_by_actions())
     for problem in problems:

@@ -16,7 +16,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any
 
 from bot.logs import quiet_structlog
 
@@ -24,12 +24,12 @@ DEFAULT_TEST_DATA = Path("tests/nlu/test_nlu.yml")
 DEFAULT_OUT = Path("results/nlu_eval.json")
 
 
-def predicted_label(parse: Dict[str, Any]) -> str:
+def predicted_label(parse: dict[str, Any]) -> str:
     """The intent name of a parse result ('None' when there is none)."""
     return (parse.get("intent") or {}).get("name") or "None"
 
 
-def load_test_examples(path: Path) -> List[Tuple[str, str]]:
+def load_test_examples(path: Path) -> list[tuple[str, str]]:
     """(text, intent) pairs from a Rasa NLU YAML file."""
     from rasa.shared.nlu.training_data.loading import load_data
 
@@ -37,7 +37,7 @@ def load_test_examples(path: Path) -> List[Tuple[str, str]]:
     return [(m.get("text"), m.get("intent")) for m in data.intent_examples]
 
 
-def score(gold: List[str], predicted: List[str]) -> Dict[str, Any]:
+def score(gold: list[str], predicted: list[str]) -> dict[str, Any]:
     """Per-label precision/recall/F1 and macro-F1 over the labels in `gold`."""
     from sklearn.metrics import classification_report, f1_score
 
@@ -52,7 +52,7 @@ def score(gold: List[str], predicted: List[str]) -> Dict[str, Any]:
     }
 
 
-def runner_up(parse: Dict[str, Any]) -> Tuple[str, float]:
+def runner_up(parse: dict[str, Any]) -> tuple[str, float]:
     """The best real intent and its confidence, looking past `nlu_fallback`."""
     for ranked in parse.get("intent_ranking") or []:
         if ranked.get("name") != "nlu_fallback":
@@ -60,7 +60,7 @@ def runner_up(parse: Dict[str, Any]) -> Tuple[str, float]:
     return "None", 0.0
 
 
-async def predict(model: Path, texts: List[str]) -> List[Dict[str, Any]]:
+async def predict(model: Path, texts: list[str]) -> list[dict[str, Any]]:
     """Parse each text with the trained model (NLU only, nothing is stored)."""
     from rasa.core.agent import Agent
 
@@ -82,7 +82,8 @@ def latest_model(models_dir: Path = Path("models")) -> Path:
         raise SystemExit(f"No trained model in {models_dir}/: run `rasa train` first.") from None
 
 
-def main(argv: List[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:
+    """Command line: score the model on held-out data; 1 below --min-f1."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, help="model archive (default: newest)")
     parser.add_argument("--data", type=Path, default=DEFAULT_TEST_DATA)

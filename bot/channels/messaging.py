@@ -24,7 +24,8 @@ import os
 import re
 import time
 from collections import OrderedDict
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol
 
 import aiohttp
 from rasa.core.channels.channel import UserMessage
@@ -43,7 +44,7 @@ SEND_BACKOFF = 0.5  # seconds; doubles each attempt
 SEND_TIMEOUT = 10
 
 
-def id_secret(env: Mapping[str, str] = os.environ) -> Optional[str]:
+def id_secret(env: Mapping[str, str] = os.environ) -> str | None:
     """The key for conversation ids, or None (and a log line) when unusable."""
     secret = env.get(ID_SECRET_ENV, "").strip()
     if len(secret) < MIN_SECRET_LENGTH:
@@ -79,7 +80,7 @@ def api_base(name: str, default: str, env: Mapping[str, str] = os.environ) -> st
 
 def settings_from_env(
     names: Sequence[str], env: Mapping[str, str] = os.environ
-) -> Optional[Dict[str, str]]:
+) -> dict[str, str] | None:
     """The channel's settings when every one of `names` is set, else None (channel off)."""
     values = {name: env.get(name, "").strip() for name in names}
     missing = [name for name, value in values.items() if not value]
@@ -95,9 +96,9 @@ class ExpiringSet:
 
     def __init__(self, ttl: float = 24 * 3600, size: int = 100_000) -> None:
         self.ttl, self.size = ttl, size
-        self._seen: "OrderedDict[str, float]" = OrderedDict()
+        self._seen: OrderedDict[str, float] = OrderedDict()
 
-    def add(self, key: str, now: Optional[float] = None) -> bool:
+    def add(self, key: str, now: float | None = None) -> bool:
         """Remember `key`; False when it was already seen (a replay)."""
         now = time.time() if now is None else now
         while self._seen and (
@@ -115,9 +116,10 @@ class OptionMemory:
 
     def __init__(self, ttl: float = 3600, size: int = 50_000) -> None:
         self.ttl, self.size = ttl, size
-        self._options: "OrderedDict[str, tuple]" = OrderedDict()
+        self._options: OrderedDict[str, tuple] = OrderedDict()
 
-    def remember(self, conversation: str, payloads: List[str]) -> None:
+    def remember(self, conversation: str, payloads: list[str]) -> None:
+        """Keep the payloads of the options just offered, in order, for this conversation."""
         self._options.pop(conversation, None)
         if len(self._options) >= self.size:
             self._options.popitem(last=False)
@@ -137,17 +139,21 @@ class OptionMemory:
         return payloads[index] if 0 <= index < len(payloads) else text
 
     def forget(self, conversation: str) -> None:
+        """Drop the options remembered for this conversation."""
         self._options.pop(conversation, None)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?:])\s+|\n+")
 
 
-def split_text(text: str, limit: int) -> List[str]:
-    """Pieces of at most `limit` characters, cut at sentence ends or line breaks
-    where possible, else at a space, else anywhere."""
+def split_text(text: str, limit: int) -> list[str]:
+    """Split `text` into pieces of at most `limit` characters.
+
+    Each cut is at a sentence end or line break where possible, else at a space,
+    else anywhere. Pieces are stripped; an empty text gives no pieces.
+    """
     text = text.strip()
-    pieces: List[str] = []
+    pieces: list[str] = []
     while len(text) > limit:
         window = text[: limit + 1]
         cuts = [m.start() for m in _SENTENCE_END.finditer(window) if 0 < m.start() <= limit]
@@ -166,7 +172,7 @@ def tel_number(href: str) -> str:
     return href[4:] if href.lower().startswith("tel:") else href
 
 
-def link_lines(custom: Optional[Dict[str, Any]]) -> List[str]:
+def link_lines(custom: dict[str, Any] | None) -> list[str]:
     """Custom links (web and tel:) as plain lines: 'Call Crimestoppers: +64800555111'."""
     lines = []
     for link in (custom or {}).get("links") or []:
@@ -177,7 +183,8 @@ def link_lines(custom: Optional[Dict[str, Any]]) -> List[str]:
     return lines
 
 
-def numbered(buttons: Iterable[Dict[str, Any]]) -> List[str]:
+def numbered(buttons: Iterable[dict[str, Any]]) -> list[str]:
+    """Buttons as numbered lines of their titles: '1. Yes', '2. No'."""
     return [f"{i}. {b.get('title', '')}" for i, b in enumerate(buttons, start=1)]
 
 
@@ -213,6 +220,7 @@ class Background:
         self._tasks: set = set()
 
     def run(self, coroutine) -> None:
+        """Start `coroutine` as a task, kept referenced until it is done."""
         task = asyncio.get_running_loop().create_task(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._done)
@@ -227,8 +235,10 @@ MAX_AGE_SECONDS = 3600  # older deliveries are treated as replays
 
 
 class MessagingInput:
-    """Mixin for our messaging input channels: settings from the environment,
-    conversation ids, option numbers, replays and background handling.
+    """Mixin for our messaging input channels.
+
+    It holds what they share: settings from the environment, conversation ids,
+    option numbers, replays and background handling.
 
     A subclass sets PLATFORM, ENV (the variables it needs) and adds its routes
     in `add_routes`; with any variable missing the channel is off: only its
@@ -240,27 +250,39 @@ class MessagingInput:
     API_BASE_ENV = ""  # the variable that may point the channel at another API address
     API_BASE = ""  # the platform's own API address
 
-    def __init__(self, settings: Optional[Dict[str, str]], secret: Optional[str]) -> None:
+    def __init__(self, settings: dict[str, str] | None, secret: str | None) -> None:
         self.settings = settings if secret else None
         self.secret = secret
         self.api_base = api_base(self.API_BASE_ENV, self.API_BASE)
         self.options = OptionMemory()
         self.seen = ExpiringSet()
         self.background = Background()
-        self._session: Optional[aiohttp.ClientSession] = None
+        self._session: aiohttp.ClientSession | None = None
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[str, Any]]):
+    def from_credentials(cls, credentials: dict[str, Any] | None):
+        """Make the channel from the environment; credentials.yml's values are ignored."""
         settings = settings_from_env(cls.ENV)
         return cls(settings, id_secret() if settings else None)
 
     @classmethod
     def name(cls) -> str:
+        """The channel's name in Rasa (and in its webhook's path): the platform."""
         return cls.PLATFORM
 
     @property
     def enabled(self) -> bool:
+        """Whether the channel is on: every variable it needs is set and usable."""
         return self.settings is not None
+
+    def setting(self, name: str) -> str:
+        """The value of one of the channel's variables (`ENV`).
+
+        Only the routes and outputs of a channel that is on ask for one: a channel
+        that is off has no webhook route.
+        """
+        assert self.settings is not None, f"{self.PLATFORM} is off"
+        return self.settings[name]
 
     def new_blueprint(self):
         """The channel's blueprint with its health route (which says "off" when it is)."""
@@ -274,11 +296,13 @@ class MessagingInput:
         return blueprint
 
     def session(self) -> aiohttp.ClientSession:
+        """The HTTP session for calls to the platform, opened again once closed."""
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession()
         return self._session
 
     def conversation(self, address: str) -> str:
+        """The conversation id for a person's address on this platform."""
         return conversation_id(self.secret or "", self.PLATFORM, address)
 
     def first_time(self, delivery_id: str) -> bool:
@@ -289,11 +313,15 @@ class MessagingInput:
         return fresh
 
     @staticmethod
-    def too_old(sent_at: Optional[float], now: Optional[float] = None) -> bool:
+    def too_old(sent_at: float | None, now: float | None = None) -> bool:
+        """Whether a delivery sent at `sent_at` (in seconds) is older than MAX_AGE_SECONDS.
+
+        Old deliveries are treated as replays; one without a time (None) never is.
+        """
         now = time.time() if now is None else now
         return sent_at is not None and now - sent_at > MAX_AGE_SECONDS
 
-    async def handle(self, on_new_message, address: str, text: Optional[str], output) -> None:
+    async def handle(self, on_new_message, address: str, text: str | None, output) -> None:
         """Pass one message to the assistant; a typed option number becomes its option."""
         sender = self.conversation(address)
         text = self.options.resolve(sender, valid_text(text or ""))
@@ -306,9 +334,21 @@ class MessagingInput:
             await output.send_text_message(sender, UNAVAILABLE)
 
 
-class RenderingOutput:
-    """Mixin for our output channels: everything goes through `send_response`,
-    which renders the whole message (text, links, options) for the platform."""
+class _SendsResponses(Protocol):
+    """What RenderingOutput needs of the class it is mixed into."""
 
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None: ...
+
+
+class RenderingOutput:
+    """Mixin for our output channels: everything goes through `send_response`.
+
+    Each channel's `send_response` renders the whole message (text, links,
+    options) for its platform.
+    """
+
+    async def send_text_message(
+        self: _SendsResponses, recipient_id: str, text: str, **kwargs: Any
+    ) -> None:
+        """Send plain text as a whole message, through `send_response`."""
         await self.send_response(recipient_id, {"text": text})

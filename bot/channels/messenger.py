@@ -24,7 +24,8 @@ import hashlib
 import hmac
 import logging
 import re
-from typing import Any, Awaitable, Callable, Dict, Iterator, List, Optional, Text
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel
 from sanic import Blueprint, response
@@ -33,10 +34,10 @@ from sanic.response import HTTPResponse
 
 from bot.channels.messaging import (
     MessagingInput,
-    is_int,
-    secrets_match,
     RenderingOutput,
+    is_int,
     link_lines,
+    secrets_match,
     send_with_retry,
     split_text,
 )
@@ -49,19 +50,28 @@ MAX_QUICK_REPLIES = 13
 
 
 def signature_ok(secret: str, body: bytes, header: str) -> bool:
+    """Whether X-Hub-Signature-256 (`header`) is the app secret's HMAC-SHA256 of `body`."""
     expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     return secrets_match(header, expected)
 
 
 def short_title(title: str) -> str:
+    """A quick reply title within Messenger's 20 characters, cut with an ellipsis."""
     return title if len(title) <= QUICK_REPLY_TITLE else title[: QUICK_REPLY_TITLE - 1] + "…"
 
 
 class MessengerOutput(RenderingOutput, OutputChannel):
-    def __init__(self, channel: "MessengerInput", psid: str) -> None:
+    """Sends the answers to one person (their page-scoped id) through the Send API."""
+
+    def __init__(self, channel: MessengerInput, psid: str) -> None:
         self.channel, self.psid = channel, psid
 
-    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        """Send one answer: its text and links, with its options as quick replies.
+
+        The quick replies (at most MAX_QUICK_REPLIES) go with the last piece of a
+        long text.
+        """
         text = "\n".join(
             p for p in [message.get("text") or "", *link_lines(message.get("custom"))] if p
         )
@@ -73,7 +83,7 @@ class MessengerOutput(RenderingOutput, OutputChannel):
             )
         url = f"{self.channel.api_base}/me/messages"
         for index, piece in enumerate(pieces):
-            body: Dict[str, Any] = {"text": piece}
+            body: dict[str, Any] = {"text": piece}
             if buttons and index == len(pieces) - 1:
                 body["quick_replies"] = [
                     {
@@ -88,7 +98,7 @@ class MessengerOutput(RenderingOutput, OutputChannel):
                 "POST",
                 url,
                 "messenger",
-                params={"access_token": self.channel.settings["MESSENGER_PAGE_TOKEN"]},
+                params={"access_token": self.channel.setting("MESSENGER_PAGE_TOKEN")},
                 json={
                     "recipient": {"id": self.psid},
                     "messaging_type": "RESPONSE",
@@ -108,10 +118,16 @@ def _str(value: Any, what: str, required: bool = False) -> str:
     return value
 
 
-def _event(event: Any) -> Optional[Dict[str, Any]]:
-    """One messaging event as (psid, id, text, timestamp), or None when there is
-    nothing to answer (echoes, receipts, reactions, opt-ins, ...). ValueError when
-    it is malformed."""
+def _event(event: Any) -> dict[str, Any] | None:
+    """One messaging event as a dict of psid, id, text and timestamp.
+
+    Returns:
+        The event's dict (as `read_events` describes), or None when there is nothing
+        to answer (echoes, receipts, reactions, opt-ins and the like).
+
+    Raises:
+        ValueError: the event is malformed.
+    """
     if not isinstance(event, dict):
         raise ValueError("event that is not an object")
     message, edit, postback = event.get("message"), event.get("message_edit"), event.get("postback")
@@ -164,14 +180,16 @@ def _event(event: Any) -> Optional[Dict[str, Any]]:
     }
 
 
-def read_events(payload: Any) -> Iterator[Dict[str, Any]]:
-    """The messages, edits and button presses in a delivery, in order, as dicts of
-    psid, id (for replay protection), text ("" for a picture or sticker) and
-    timestamp (milliseconds, or None).
+def read_events(payload: Any) -> Iterator[dict[str, Any]]:
+    """The messages, edits and button presses in a delivery, in order.
 
-    Raises ValueError when the delivery itself is malformed; a malformed event in a
+    Each is a dict of psid, id (for replay protection), text ("" for a picture or
+    sticker) and timestamp (milliseconds, or None). A malformed event in a
     well-formed delivery is skipped (and counted in the log), so that the other
     people in it still get their answers.
+
+    Raises:
+        ValueError: the delivery itself is malformed.
     """
     if not isinstance(payload, dict) or payload.get("object") != "page":
         raise ValueError("not a page delivery")
@@ -198,15 +216,19 @@ def read_events(payload: Any) -> Iterator[Dict[str, Any]]:
 
 
 class MessengerInput(MessagingInput, InputChannel):
+    """Messages from Meta's webhook for a Facebook page, verified by their signature."""
+
     PLATFORM = "messenger"
     ENV = ("MESSENGER_APP_SECRET", "MESSENGER_PAGE_TOKEN", "MESSENGER_VERIFY_TOKEN")
     API_BASE_ENV, API_BASE = "MESSENGER_API_BASE", "https://graph.facebook.com/v19.0"
 
     async def answer_in_order(
-        self, on_new_message, psid: str, events: List[Dict[str, Any]]
+        self, on_new_message, psid: str, events: list[dict[str, Any]]
     ) -> None:
-        """One person's messages from one delivery, one after the other; a failure
-        with one (logged by type) does not stop the next."""
+        """Handle one person's messages from one delivery, one after the other.
+
+        A failure with one (logged by type) does not stop the next.
+        """
         output = MessengerOutput(self, psid)
         for event in events:
             try:
@@ -215,6 +237,11 @@ class MessengerInput(MessagingInput, InputChannel):
                 logger.error("A message could not be handled: %s", type(exc).__name__)
 
     def blueprint(self, on_new_message: Callable[[Any], Awaitable[Any]]) -> Blueprint:
+        """The health route, and the webhook (its check and its deliveries) when on.
+
+        A delivery is answered at once; each person's messages in it are handled in
+        the background, in order.
+        """
         messenger = self.new_blueprint()
 
         if not self.enabled:
@@ -225,7 +252,7 @@ class MessengerInput(MessagingInput, InputChannel):
             """Meta's one-time check that we own the webhook (it changes nothing here)."""
             token = request.args.get("hub.verify_token", "")
             if request.args.get("hub.mode") == "subscribe" and secrets_match(
-                token, self.settings["MESSENGER_VERIFY_TOKEN"]
+                token, self.setting("MESSENGER_VERIFY_TOKEN")
             ):
                 return response.text(request.args.get("hub.challenge", ""))
             return response.text("Forbidden", status=403)
@@ -240,13 +267,13 @@ class MessengerInput(MessagingInput, InputChannel):
 
         def accept(request: Request) -> HTTPResponse:
             header = request.headers.get("X-Hub-Signature-256", "")
-            if not signature_ok(self.settings["MESSENGER_APP_SECRET"], request.body or b"", header):
+            if not signature_ok(self.setting("MESSENGER_APP_SECRET"), request.body or b"", header):
                 return response.text("Forbidden", status=403)
             try:
                 events = list(read_events(request.json))
             except Exception:  # not JSON, or not a page delivery
                 return response.text("Bad request", status=400)
-            people: Dict[str, List[Dict[str, Any]]] = {}
+            people: dict[str, list[dict[str, Any]]] = {}
             for event in events:
                 if not self.first_time(event["id"]):
                     continue

@@ -30,7 +30,8 @@ import asyncio
 import logging
 import os
 import re
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel
 from sanic import Blueprint, response
@@ -40,11 +41,11 @@ from sanic.response import HTTPResponse
 from bot.channels.messaging import (
     ExpiringSet,
     MessagingInput,
+    RenderingOutput,
     api_base,
     is_int,
-    secrets_match,
-    RenderingOutput,
     link_lines,
+    secrets_match,
     send_with_retry,
     split_text,
 )
@@ -66,7 +67,7 @@ GROUP_NOTE = (
 GROUP_NOTE_EVERY = 600  # seconds: one note per group chat in that time
 
 
-def secret_token_problem(token: str) -> Optional[str]:
+def secret_token_problem(token: str) -> str | None:
     """Why the secret token cannot be used, or None when it can."""
     if not SECRET_TOKEN.match(token):
         return "may hold only A-Z a-z 0-9 _ - (at most 256)"
@@ -76,14 +77,22 @@ def secret_token_problem(token: str) -> Optional[str]:
 
 
 class TelegramOutput(RenderingOutput, OutputChannel):
-    def __init__(self, channel: "TelegramInput", chat_id: int) -> None:
+    """Sends the answers to one chat through the Bot API."""
+
+    def __init__(self, channel: TelegramInput, chat_id: int) -> None:
         self.channel, self.chat_id = channel, chat_id
 
-    async def call(self, method: str, payload: Dict[str, Any]) -> bool:
-        url = f"{self.channel.api_base}/bot{self.channel.settings['TELEGRAM_BOT_TOKEN']}/{method}"
+    async def call(self, method: str, payload: dict[str, Any]) -> bool:
+        """Call one Bot API method with a JSON payload; False when it failed in the end."""
+        url = f"{self.channel.api_base}/bot{self.channel.setting('TELEGRAM_BOT_TOKEN')}/{method}"
         return await send_with_retry(self.channel.session(), "POST", url, "telegram", json=payload)
 
-    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        """Send one answer: its text and links, with its options as an inline keyboard.
+
+        The keyboard goes with the last piece of a long text; each button sends
+        back its number, which `OptionMemory` turns into the option.
+        """
         text = "\n".join(
             p for p in [message.get("text") or "", *link_lines(message.get("custom"))] if p
         )
@@ -101,7 +110,7 @@ class TelegramOutput(RenderingOutput, OutputChannel):
                 ]
             }
         for index, piece in enumerate(pieces):
-            payload: Dict[str, Any] = {"chat_id": self.chat_id, "text": piece}
+            payload: dict[str, Any] = {"chat_id": self.chat_id, "text": piece}
             if keyboard and index == len(pieces) - 1:
                 payload["reply_markup"] = keyboard
             await self.call("sendMessage", payload)
@@ -115,7 +124,7 @@ def _text(value: Any) -> str:
     return value
 
 
-def _chat(holder: Dict[str, Any]) -> tuple:
+def _chat(holder: dict[str, Any]) -> tuple:
     """(chat id, private?) of a message; a missing type counts as private."""
     chat = holder.get("chat")
     if not isinstance(chat, dict) or not is_int(chat.get("id")):
@@ -126,7 +135,7 @@ def _chat(holder: Dict[str, Any]) -> tuple:
     return chat["id"], kind == "private"
 
 
-def _date(value: Any) -> Optional[int]:
+def _date(value: Any) -> int | None:
     if value is None:
         return None
     if not is_int(value, 0, 2**40):
@@ -134,13 +143,18 @@ def _date(value: Any) -> Optional[int]:
     return value
 
 
-def read_update(update: Any) -> Optional[Dict[str, Any]]:
+def read_update(update: Any) -> dict[str, Any] | None:
     """What an update asks of us, or None for one with nothing to answer.
 
-    A dict with: update_id; chat (its id); private (False for a group, supergroup or
-    channel); text (a photo's caption, else "" for a message with no text); date (when
-    sent or last edited, or None); callback (the id of a button press, or None).
-    Raises ValueError for anything that is not a well-formed update.
+    Returns:
+        A dict with: update_id; chat (the chat's id); private (False in a group,
+        supergroup or channel); text (the message's text, else a photo's caption,
+        else ""; for a button press, its data); date (when sent or last edited, or
+        None for a button press); callback (the id of a button press, else None).
+        None for updates with nothing to answer (joins, polls and the like).
+
+    Raises:
+        ValueError: the update is not a well-formed Telegram update.
     """
     if not isinstance(update, dict) or not is_int(update.get("update_id"), 0):
         raise ValueError("not a Telegram update")
@@ -184,6 +198,8 @@ def read_update(update: Any) -> Optional[Dict[str, Any]]:
 
 
 class TelegramInput(MessagingInput, InputChannel):
+    """Updates from Telegram's webhook, verified by the secret token."""
+
     PLATFORM = "telegram"
     ENV = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_SECRET_TOKEN")
     API_BASE_ENV, API_BASE = "TELEGRAM_API_BASE", "https://api.telegram.org"
@@ -197,10 +213,16 @@ class TelegramInput(MessagingInput, InputChannel):
             self.settings = None
 
     def verified(self, request: Request) -> bool:
+        """Whether the request carries our secret token (compared in constant time)."""
         given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
-        return secrets_match(given, self.settings["TELEGRAM_SECRET_TOKEN"])
+        return secrets_match(given, self.setting("TELEGRAM_SECRET_TOKEN"))
 
     def blueprint(self, on_new_message: Callable[[Any], Awaitable[Any]]) -> Blueprint:
+        """The health route, and the webhook when the channel is on.
+
+        The webhook answers at once; private messages are handled in the
+        background, and group chats get only the note asking for a private chat.
+        """
         telegram = self.new_blueprint()
 
         if not self.enabled:
@@ -270,6 +292,7 @@ async def set_webhook(url: str) -> bool:
 
 
 def main(argv=None) -> int:
+    """Command line: register the webhook (`--set-webhook URL`); 0 when Telegram took it."""
     parser = argparse.ArgumentParser(description="Register the Telegram webhook.")
     parser.add_argument(
         "--set-webhook",

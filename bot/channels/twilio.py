@@ -24,7 +24,8 @@ assistant ends any question flow but sends nothing back.
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable, Dict, NamedTuple, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl
 
 import aiohttp
@@ -36,8 +37,8 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
 from bot.channels.messaging import (
-    RenderingOutput,
     MessagingInput,
+    RenderingOutput,
     link_lines,
     numbered,
     send_with_retry,
@@ -61,12 +62,15 @@ def is_form(content_type: str) -> bool:
     return content_type.split(";", 1)[0].strip().lower() == FORM_TYPE
 
 
-def parse_form(body: bytes) -> "MultiDict[str]":
-    """The fields of a form-encoded body exactly as sent: blank values kept, and
-    repeated fields kept with all their values in order (the signature covers them).
+def parse_form(body: bytes) -> MultiDict[str]:
+    """The fields of a form-encoded body exactly as sent.
 
-    Raises ValueError (UnicodeDecodeError is one) for a body that is not UTF-8, with
-    percent-escapes that are not UTF-8, or with more than MAX_FIELDS fields.
+    Blank values are kept, and repeated fields keep all their values in order
+    (the signature covers them).
+
+    Raises:
+        ValueError: (UnicodeDecodeError is one) the body is not UTF-8, has
+            percent-escapes that are not UTF-8, or has more than MAX_FIELDS fields.
     """
     text = body.decode("utf-8")
     return MultiDict(
@@ -81,6 +85,8 @@ def parse_form(body: bytes) -> "MultiDict[str]":
 
 
 class Message(NamedTuple):
+    """The parts of a verified Twilio message that we use."""
+
     sid: str
     sender: str
     ours: str
@@ -88,7 +94,7 @@ class Message(NamedTuple):
     opted_out: bool
 
 
-def one(fields: "MultiDict[str]", name: str) -> Optional[str]:
+def one(fields: MultiDict[str], name: str) -> str | None:
     """The value of a field we read; ValueError when it is repeated (Twilio never does)."""
     values = fields.getall(name, [])
     if len(values) > 1:
@@ -96,9 +102,16 @@ def one(fields: "MultiDict[str]", name: str) -> Optional[str]:
     return values[0] if values else None
 
 
-def read_message(fields: "MultiDict[str]") -> Message:
-    """The message in verified fields; ValueError when a field we need is missing or
-    repeated (the signature does not cover the order of repeated values)."""
+def read_message(fields: MultiDict[str]) -> Message:
+    """The message in verified fields.
+
+    A message is opted out when Twilio says so (OptOutType), or when it is an SMS
+    whose whole text is one of Twilio's opt-out words (STOP and the like).
+
+    Raises:
+        ValueError: a field we need is missing, or a field we read is repeated (the
+            signature does not cover the order of repeated values).
+    """
     sid, sender, ours = one(fields, "MessageSid"), one(fields, "From"), one(fields, "To")
     body, opt_out = one(fields, "Body") or "", one(fields, "OptOutType")
     if not (sid and sender and ours):
@@ -109,7 +122,7 @@ def read_message(fields: "MultiDict[str]") -> Message:
     return Message(sid, sender, ours, body, opted_out)
 
 
-def render(message: Dict[str, Any], limit: int) -> tuple:
+def render(message: dict[str, Any], limit: int) -> tuple:
     """(pieces of text, option payloads): links and numbered options as plain text."""
     parts = [message.get("text") or ""]
     parts += link_lines(message.get("custom"))
@@ -123,20 +136,23 @@ def render(message: Dict[str, Any], limit: int) -> tuple:
 class TwilioOutput(RenderingOutput, OutputChannel):
     """Sends the answers to one person; their number lives only here, in memory."""
 
-    def __init__(self, channel: "TwilioInput", to: str, from_: str, silent: bool) -> None:
+    def __init__(self, channel: TwilioInput, to: str, from_: str, silent: bool) -> None:
         self.channel, self.to, self.from_, self.silent = channel, to, from_, silent
         self.limit = WHATSAPP_LIMIT if to.startswith("whatsapp:") else SMS_LIMIT
 
-    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        """Send one answer as one or more texts; nothing after an opt-out (STOP).
+
+        Its options are remembered even then, so that a number typed later works.
+        """
         pieces, payloads = render(message, self.limit)
         if payloads:
             self.channel.options.remember(recipient_id, payloads)
         if self.silent:
             return
-        settings = self.channel.settings
         url = (
             f"{self.channel.api_base}/2010-04-01/Accounts/"
-            f"{settings['TWILIO_ACCOUNT_SID']}/Messages.json"
+            f"{self.channel.setting('TWILIO_ACCOUNT_SID')}/Messages.json"
         )
         for piece in pieces:
             await send_with_retry(
@@ -150,6 +166,8 @@ class TwilioOutput(RenderingOutput, OutputChannel):
 
 
 class TwilioInput(MessagingInput, InputChannel):
+    """SMS and WhatsApp messages from Twilio's webhook, verified by their signature."""
+
     PLATFORM = "twilio"
     ENV = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_WEBHOOK_URL")
     API_BASE_ENV, API_BASE = "TWILIO_API_BASE", "https://api.twilio.com"
@@ -160,20 +178,28 @@ class TwilioInput(MessagingInput, InputChannel):
             self.validator = RequestValidator(self.settings["TWILIO_AUTH_TOKEN"])
 
     def auth(self) -> aiohttp.BasicAuth:
+        """The account's credentials for Twilio's API."""
         return aiohttp.BasicAuth(
-            self.settings["TWILIO_ACCOUNT_SID"], self.settings["TWILIO_AUTH_TOKEN"]
+            self.setting("TWILIO_ACCOUNT_SID"), self.setting("TWILIO_AUTH_TOKEN")
         )
 
-    def verified(self, signature: str, fields: "MultiDict[str]") -> bool:
-        """Signed by Twilio for our public URL and these exact fields (every value of
-        every field, blank ones too), from our account."""
+    def verified(self, signature: str, fields: MultiDict[str]) -> bool:
+        """Whether Twilio signed these exact fields for our public URL, from our account.
+
+        The signature covers every value of every field, blank ones too.
+        """
         return (
             bool(signature)
-            and self.validator.validate(self.settings["TWILIO_WEBHOOK_URL"], fields, signature)
-            and fields.getall("AccountSid", []) == [self.settings["TWILIO_ACCOUNT_SID"]]
+            and self.validator.validate(self.setting("TWILIO_WEBHOOK_URL"), fields, signature)
+            and fields.getall("AccountSid", []) == [self.setting("TWILIO_ACCOUNT_SID")]
         )
 
     def blueprint(self, on_new_message: Callable[[Any], Awaitable[Any]]) -> Blueprint:
+        """The health route, and the webhook when the channel is on.
+
+        The webhook answers at once with empty TwiML; the assistant's answers are
+        sent through the Messages API in the background.
+        """
         twilio = self.new_blueprint()
 
         if not self.enabled:

@@ -33,7 +33,8 @@ import os
 import re
 import time
 from collections import OrderedDict
-from typing import Any, Awaitable, Callable, Mapping, Optional, Text, Tuple
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
@@ -76,7 +77,7 @@ class RateLimit:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.limit, self.window, self.max_keys, self.clock = limit, window, max_keys, clock
-        self._counts: "OrderedDict[str, Tuple[float, int]]" = OrderedDict()
+        self._counts: OrderedDict[str, tuple[float, int]] = OrderedDict()
 
     def allow(self, key: str) -> bool:
         """Count one event for `key`; False when it is over the limit."""
@@ -103,8 +104,11 @@ def limit_from_env(name: str, default: int, env: Mapping[str, str] = os.environ)
 
 
 def client_address(request: Request) -> str:
-    """The client's address: from trusted proxy headers when Sanic is told to
-    trust them (PROXIES_COUNT, REAL_IP_HEADER or FORWARDED_SECRET), else the peer."""
+    """The client's address, for the per-address rate limit.
+
+    It comes from trusted proxy headers when Sanic is told to trust them
+    (PROXIES_COUNT, REAL_IP_HEADER or FORWARDED_SECRET), else it is the peer's.
+    """
     return request.remote_addr or request.ip or "unknown"
 
 
@@ -113,9 +117,7 @@ def server_id(client_id: str) -> str:
     return PREFIX + client_id
 
 
-def read_request(
-    request: Request, need_message: bool
-) -> Tuple[Optional[str], Optional[str], Optional[str]]:
+def read_request(request: Request, need_message: bool) -> tuple[str | None, str | None, str | None]:
     """(server-side sender id, message, error): the error says why a request is refused."""
     try:
         body = json.loads(request.body or b"")
@@ -150,10 +152,15 @@ class WebChatInput(InputChannel):
         self.env = env
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
+        """The channel's name in Rasa, and in its path: /webhooks/webchat/."""
         return "webchat"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """The routes: health, webhook (a message in, the answers out) and forget.
+
+        Also sets Sanic's limits when the server starts (unless SANIC_<NAME> is set).
+        """
         webchat = Blueprint("webchat_webhook", __name__)
         harden_on_start(webchat)
 
@@ -174,6 +181,7 @@ class WebChatInput(InputChannel):
             sender, message, error = read_request(request, need_message=True)
             if error:
                 return response.json({"error": error}, status=400)
+            assert sender is not None  # read_request gives a sender whenever no error
             if not self.per_conversation.allow(sender):
                 return response.json([{"text": TOO_MANY}], status=429)
             collector = CollectingOutputChannel()
@@ -193,6 +201,7 @@ class WebChatInput(InputChannel):
             sender, _, error = read_request(request, need_message=False)
             if error:
                 return response.json({"error": error}, status=400)
+            assert sender is not None  # read_request gives a sender whenever no error
             agent = request.app.ctx.agent
             # As for a message: wait for any answer being worked out, then delete,
             # so that saving that answer cannot bring the conversation back.

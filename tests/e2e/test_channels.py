@@ -12,10 +12,12 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from typing import Any, Dict, List
+from typing import Any
 
 import pytest
-from stack import CHANNEL_ENV, stored_events, stored_raw
+from twilio.request_validator import RequestValidator
+
+from bot.channels.messaging import conversation_id
 from channel_payloads import (
     NON_ASCII_TEXTS,
     messenger_delivery as meta_delivery,
@@ -37,9 +39,7 @@ from channel_payloads import (
     twilio_sms,
     twilio_whatsapp,
 )
-from twilio.request_validator import RequestValidator
-
-from bot.channels.messaging import conversation_id
+from stack import CHANNEL_ENV, stored_events, stored_raw
 
 SECRET = CHANNEL_ENV["CHANNEL_ID_SECRET"]
 PHONE = "+64211234567"
@@ -49,7 +49,7 @@ OUR_NUMBER = "+6498765432"
 # --- posting like each platform -------------------------------------------------
 
 
-def post(url: str, data: bytes, headers: Dict[str, str]) -> int:
+def post(url: str, data: bytes, headers: dict[str, str]) -> int:
     request = urllib.request.Request(url, data=data, method="POST", headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
@@ -58,7 +58,7 @@ def post(url: str, data: bytes, headers: Dict[str, str]) -> int:
         return error.code
 
 
-def twilio_params(body: str, sender: str = PHONE, sid: str = "") -> Dict[str, str]:
+def twilio_params(body: str, sender: str = PHONE, sid: str = "") -> dict[str, str]:
     to = f"whatsapp:{OUR_NUMBER}" if sender.startswith("whatsapp:") else OUR_NUMBER
     return {
         "MessageSid": sid or "SM" + uuid.uuid4().hex,
@@ -70,7 +70,7 @@ def twilio_params(body: str, sender: str = PHONE, sid: str = "") -> Dict[str, st
     }
 
 
-def post_twilio(stack, params: Dict[str, str], signature: str = None) -> int:
+def post_twilio(stack, params: dict[str, str], signature: str = None) -> int:
     if signature is None:
         signature = RequestValidator(CHANNEL_ENV["TWILIO_AUTH_TOKEN"]).compute_signature(
             stack["twilio_url"], params
@@ -83,7 +83,7 @@ def post_twilio(stack, params: Dict[str, str], signature: str = None) -> int:
     )
 
 
-def telegram_update(text: str, chat: int, update_id: int = None) -> Dict[str, Any]:
+def telegram_update(text: str, chat: int, update_id: int = None) -> dict[str, Any]:
     return {
         "update_id": update_id or int(time.time() * 1000) % 2_000_000_000,
         "message": {
@@ -105,7 +105,7 @@ def post_telegram(stack, update: Any, token: str = CHANNEL_ENV["TELEGRAM_SECRET_
 
 def messenger_delivery(psid: str, text: str = "", quick_reply: str = "", mid: str = "") -> bytes:
     now = int(time.time() * 1000)
-    message: Dict[str, Any] = {"mid": mid or "m_" + uuid.uuid4().hex, "text": text}
+    message: dict[str, Any] = {"mid": mid or "m_" + uuid.uuid4().hex, "text": text}
     if quick_reply:
         message["quick_reply"] = {"payload": quick_reply}
     return json.dumps(
@@ -154,15 +154,15 @@ def wait_for(condition, timeout: float = 30.0):
     raise AssertionError("nothing arrived in time")
 
 
-def twilio_sent(platform, to: str) -> List[str]:
+def twilio_sent(platform, to: str) -> list[str]:
     return [r["body"]["Body"] for r in platform.sent("/Messages.json") if r["body"].get("To") == to]
 
 
-def telegram_sent(platform, chat: int) -> List[Dict[str, Any]]:
+def telegram_sent(platform, chat: int) -> list[dict[str, Any]]:
     return [r["body"] for r in platform.sent("/sendMessage") if r["body"].get("chat_id") == chat]
 
 
-def messenger_sent(platform, psid: str) -> List[Dict[str, Any]]:
+def messenger_sent(platform, psid: str) -> list[dict[str, Any]]:
     return [
         r["body"]["message"]
         for r in platform.sent("/me/messages")
@@ -464,7 +464,7 @@ def say_on(stack, channel: str, address: str, text: str) -> None:
         assert post_messenger(stack, messenger_delivery(address, text)) == 200
 
 
-def sent_on(platform, channel: str, address: str) -> List[str]:
+def sent_on(platform, channel: str, address: str) -> list[str]:
     if channel in ("twilio", "whatsapp"):
         return twilio_sent(platform, address)
     if channel == "telegram":

@@ -27,9 +27,9 @@ import urllib.request
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Dict, List
 
 import pytest
+
 from servers import ACTION_TOKEN, free_port, post_json
 from stack import CHANNEL_ENV, FakePlatform, NeutralSite, run_stack
 
@@ -38,7 +38,7 @@ class EchoingActionServer:
     """Answers every action call with 500 and the whole request in the body."""
 
     def __init__(self) -> None:
-        self.bodies: List[str] = []
+        self.bodies: list[str] = []
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -74,7 +74,7 @@ def marker(name: str) -> str:
     return f"zq{name}{secrets.token_hex(6)}"
 
 
-def webchat(stack: Dict[str, str], sender: str, message: str) -> int:
+def webchat(stack: dict[str, str], sender: str, message: str) -> int:
     try:
         return post_json(
             f"{stack['rasa']}/webhooks/webchat/webhook",
@@ -94,7 +94,7 @@ def get(url: str) -> int:
         return error.code
 
 
-def exercise(stack: Dict[str, str]) -> Dict[str, str]:
+def exercise(stack: dict[str, str]) -> dict[str, str]:
     """Talk to the server like a person, Meta and an operator; return the markers."""
     markers = {k: marker(k) for k in ("faq", "report", "slash", "until", "challenge")}
     sender = uuid.uuid4().hex
@@ -124,11 +124,11 @@ def exercise(stack: Dict[str, str]) -> Dict[str, str]:
     return markers
 
 
-def secrets_in_play(stack: Dict[str, str]) -> List[str]:
+def secrets_in_play(stack: dict[str, str]) -> list[str]:
     return [stack["token"], ACTION_TOKEN, *CHANNEL_ENV.values()]
 
 
-def check_log(log: str, markers: Dict[str, str], tokens: List[str]) -> None:
+def check_log(log: str, markers: dict[str, str], tokens: list[str]) -> None:
     leaked = [m for m in markers.values() if m in log] + [t for t in tokens if t in log]
     assert not leaked, f"in the Rasa server's log: {leaked}"
     assert "\\ud800" not in log and "\ud800" not in log

@@ -17,16 +17,14 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import List
 
 from servers import post_json, trained_model
-
 from tools.bench import ATTACK, NORMAL
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def timed(url: str, text: str, start: threading.Barrier, results: List, index: int) -> None:
+def timed(url: str, text: str, start: threading.Barrier, results: list, index: int) -> None:
     start.wait()
     before = time.perf_counter()
     status, answer = post_json(url, {"sender": uuid.uuid4().hex, "message": text})

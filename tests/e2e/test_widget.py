@@ -13,10 +13,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
-from servers import post_json
-from stack import stored_events
 
 from bot.channels.web import server_id
+from servers import post_json
+from stack import stored_events
 
 WAIT = 30
 

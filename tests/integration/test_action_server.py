@@ -17,15 +17,15 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any
 
 import pytest
-from referral_receiver import SECRET, Receiver
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
-from servers import ACTION_TOKEN, ROOT, action_headers, start_action_server, stop
 
 from actions.server import token_matches
+from referral_receiver import SECRET, Receiver
+from servers import ACTION_TOKEN, ROOT, action_headers, start_action_server, stop
 
 SECRET_WORDS = "my boss Tama took my passport at Kiwi Orchard"
 CONTACT = "021 555 0199"
@@ -35,19 +35,19 @@ EMAIL = "hidden.person@example.org"
 class ActionThatFails(Action):
     """Raises an exception whose message holds what the person wrote."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_test_that_fails"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         raise ValueError(f"could not read {tracker.get_slot('report_what')!r}")
 
 
 # --- helpers ----------------------------------------------------------------------
 
 
-def tracker(slots: Dict[str, Any], sender: str = "conversation-1") -> Dict[str, Any]:
+def tracker(slots: dict[str, Any], sender: str = "conversation-1") -> dict[str, Any]:
     return {
         "sender_id": sender,
         "slots": slots,
@@ -75,11 +75,11 @@ REFERRAL_SLOTS = {
 def call(
     url: str,
     action: str = "action_send_referral",
-    headers: Optional[Dict[str, str]] = None,
-    slots: Optional[Dict[str, Any]] = None,
+    headers: dict[str, str] | None = None,
+    slots: dict[str, Any] | None = None,
     path: str = "/webhook",
-    extra: Optional[Dict[str, Any]] = None,
-) -> Tuple[int, str]:
+    extra: dict[str, Any] | None = None,
+) -> tuple[int, str]:
     """POST an action call; return the status and the raw answer (errors included)."""
     payload = {
         "next_action": action,
@@ -102,7 +102,7 @@ def call(
         return error.code, error.read().decode()
 
 
-def get(url: str, headers: Optional[Dict[str, str]] = None) -> Tuple[int, str]:
+def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
     request = urllib.request.Request(url, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
@@ -123,7 +123,7 @@ def assert_reveals_nothing(text: str) -> None:
         assert words not in text
 
 
-def listening_addresses(port: int) -> List[str]:
+def listening_addresses(port: int) -> list[str]:
     """The local addresses (hex, as in /proc/net/tcp*) of sockets listening on `port`."""
     found = []
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
@@ -139,7 +139,7 @@ def listening_addresses(port: int) -> List[str]:
     return found
 
 
-def non_loopback_ipv4() -> Optional[str]:
+def non_loopback_ipv4() -> str | None:
     """This machine's address on its default route, if it has one (no packet is sent)."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
         try:

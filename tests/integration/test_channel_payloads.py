@@ -11,15 +11,20 @@ import copy
 import json
 import logging
 import uuid
-from typing import Any, Dict, List, Tuple
+from typing import Any
 from urllib.parse import quote, urlencode
 
 import aiohttp
 import pytest
-from hypothesis import HealthCheck, assume, example, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, assume, example, given, settings, strategies as st
 from multidict import MultiDict
-from local_sanic import serve_channel
+
+from bot.channels import (
+    messenger as messenger_module,
+    telegram as telegram_module,
+    twilio as twilio_module,
+)
+from bot.channels.messaging import is_int
 from channel_payloads import (
     NON_ASCII_TEXTS,
     TWILIO_ACCOUNT,
@@ -42,11 +47,7 @@ from channel_payloads import (
     twilio_sms,
     twilio_whatsapp,
 )
-
-from bot.channels import messenger as messenger_module
-from bot.channels import telegram as telegram_module
-from bot.channels import twilio as twilio_module
-from bot.channels.messaging import is_int
+from local_sanic import serve_channel
 
 SECRET = "c" * 32
 URL = "https://chat.example.org/webhooks/twilio/webhook"
@@ -82,12 +83,12 @@ def messenger_channel() -> messenger_module.MessengerInput:
 # --- Twilio: the form as sent, and its signature -----------------------------------------
 
 
-def encoded(fields: List[Tuple[str, str]], plus: bool = True) -> bytes:
+def encoded(fields: list[tuple[str, str]], plus: bool = True) -> bytes:
     """The body Twilio posts (spaces as + by default, or as %20)."""
     return (urlencode(fields) if plus else urlencode(fields, quote_via=quote)).encode()
 
 
-def verifies(fields: List[Tuple[str, str]], sent: List[Tuple[str, str]] = None) -> bool:
+def verifies(fields: list[tuple[str, str]], sent: list[tuple[str, str]] = None) -> bool:
     """Does a request signed over `fields` but carrying `sent` pass our check?"""
     channel = twilio_channel()
     given_signature = signature(URL, fields, TOKEN)
@@ -181,13 +182,13 @@ VALUES = st.sampled_from(["", " ", "+", "&", "=", "%", "ā", "中", "🆘"]) | s
 PAIRS = st.lists(st.tuples(NAMES, VALUES), max_size=12)
 
 
-def with_account(pairs: List[Tuple[str, str]]) -> List[Tuple[str, str]]:
+def with_account(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(k, v) for k, v in pairs if k != "AccountSid"] + [("AccountSid", TWILIO_ACCOUNT)]
 
 
-def signed_string(pairs: List[Tuple[str, str]]) -> str:
+def signed_string(pairs: list[tuple[str, str]]) -> str:
     """What Twilio's scheme signs (after the URL): names sorted, each with its values."""
-    values: Dict[str, set] = {}
+    values: dict[str, set] = {}
     for name, value in pairs:
         values.setdefault(name, set()).add(value)
     return "".join(name + value for name in sorted(values) for value in sorted(values[name]))
@@ -287,7 +288,7 @@ def test_telegram_updates_with_nothing_to_answer():
     )
 
 
-def paths(value: Any, prefix: Tuple = ()) -> List[Tuple]:
+def paths(value: Any, prefix: tuple = ()) -> list[tuple]:
     """Every path to a value inside a JSON document."""
     found = [prefix] if prefix else []
     if isinstance(value, dict):
@@ -299,7 +300,7 @@ def paths(value: Any, prefix: Tuple = ()) -> List[Tuple]:
     return found
 
 
-def replaced(document: Any, path: Tuple, junk: Any, delete: bool = False) -> Any:
+def replaced(document: Any, path: tuple, junk: Any, delete: bool = False) -> Any:
     copied = copy.deepcopy(document)
     holder = copied
     for step in path[:-1]:
@@ -401,7 +402,7 @@ JSON = st.recursive(
 
 
 @st.composite
-def mutated(draw, shapes: List[Any]) -> Any:
+def mutated(draw, shapes: list[Any]) -> Any:
     """A real payload with one part replaced by arbitrary JSON, or removed."""
     document = draw(st.sampled_from(shapes))
     path = draw(st.sampled_from(paths(document)))
@@ -419,7 +420,7 @@ def test_any_json_is_read_as_a_well_formed_update_or_refused(update):
 # --- Messenger: real delivery shapes ---------------------------------------------------------
 
 
-def events_of(delivery: Any) -> List[Dict[str, Any]]:
+def events_of(delivery: Any) -> list[dict[str, Any]]:
     return list(messenger_module.read_events(delivery))
 
 
@@ -535,7 +536,7 @@ async def serving(channel, on_new_message):
             await channel.session().close()
 
 
-async def post(url: str, body: bytes, headers: Dict[str, str]) -> int:
+async def post(url: str, body: bytes, headers: dict[str, str]) -> int:
     async with aiohttp.ClientSession() as session:
         async with session.post(url, data=body, headers=headers) as answer:
             return answer.status
@@ -546,7 +547,7 @@ TELEGRAM_CHAT = 5_987_654_321
 PSID = "7112223334445556"
 
 
-def failing_assistant(seen: List[Any]):
+def failing_assistant(seen: list[Any]):
     """Sends an answer that quotes the message (the fake platform refuses it), then fails
     with the text and the address in the exception."""
 
@@ -558,11 +559,11 @@ def failing_assistant(seen: List[Any]):
     return on_new_message
 
 
-def private_values() -> List[str]:
+def private_values() -> list[str]:
     return [SECRET_WORD, PHONE, PHONE.lstrip("+"), str(TELEGRAM_CHAT), PSID]
 
 
-def assert_nothing_private_logged(records: List[logging.LogRecord]) -> None:
+def assert_nothing_private_logged(records: list[logging.LogRecord]) -> None:
     formatter = logging.Formatter()
     for record in records:
         if record.levelno <= logging.DEBUG:
@@ -580,7 +581,7 @@ async def wait_until_logged(caplog, part: str) -> None:
     raise AssertionError(f"never logged: {part}")
 
 
-def twilio_headers(fields, content_type="application/x-www-form-urlencoded") -> Dict[str, str]:
+def twilio_headers(fields, content_type="application/x-www-form-urlencoded") -> dict[str, str]:
     return {"Content-Type": content_type, "X-Twilio-Signature": signature(URL, fields, TOKEN)}
 
 
@@ -610,7 +611,7 @@ async def drive_telegram(url: str, channel) -> None:
 
 
 async def drive_messenger(url: str, channel) -> None:
-    def signed(delivery) -> Tuple[bytes, Dict[str, str]]:
+    def signed(delivery) -> tuple[bytes, dict[str, str]]:
         import hashlib
         import hmac
 
@@ -640,7 +641,7 @@ async def test_no_message_text_or_address_is_logged_above_debug(
 ):
     channel = make()
     channel.api_base = platform.url
-    seen: List[Any] = []
+    seen: list[Any] = []
     caplog.set_level(logging.DEBUG)
     async with serving(channel, failing_assistant(seen)) as url:
         platform.fail_status, platform.fail_next = 400, 1  # the answer is refused once
@@ -691,7 +692,7 @@ async def drive_once_more(url: str, channel) -> None:
 async def test_telegram_group_gets_one_note_and_never_reaches_the_assistant(platform):
     channel = telegram_channel()
     channel.api_base = platform.url
-    seen: List[Any] = []
+    seen: list[Any] = []
     headers = {"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}
     group = -1000000000000 - uuid.uuid4().int % 1_000_000
 
@@ -717,7 +718,7 @@ async def test_telegram_group_gets_one_note_and_never_reaches_the_assistant(plat
 async def test_messenger_one_persons_messages_are_answered_in_order(platform):
     channel = messenger_channel()
     channel.api_base = platform.url
-    order: List[str] = []
+    order: list[str] = []
 
     async def assistant(message) -> None:
         await asyncio.sleep(0.2 if message.text == "first" else 0)  # the first is slow

@@ -23,14 +23,14 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from referral_receiver import SECRET, Receiver
-from servers import ROOT, action_headers, start_action_server, stop
 
 from actions import delivery
 from actions.config import ConfigError, ReferralSettings, referral_settings
 from actions.delivery import deliver_due, deliver_one, sign, verify_signature
 from actions.outbox import LimitReached, Limits, Outbox
 from actions.referral import conversation_key, referral_body, usable_contact
+from referral_receiver import SECRET, Receiver
+from servers import ROOT, action_headers, start_action_server, stop
 
 
 def settings_for(url: str, outbox: Path, **kw) -> ReferralSettings:

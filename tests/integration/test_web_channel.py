@@ -8,11 +8,10 @@ import asyncio
 import json
 import uuid
 from pathlib import Path
-from typing import Any, List, Tuple
+from typing import Any
 
 import aiohttp
 import pytest
-from local_sanic import serve_channel
 from rasa.core.lock_store import InMemoryLockStore
 from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.domain import Domain
@@ -30,6 +29,7 @@ from bot.channels.web import (
 )
 from bot.stores import PrivateTrackerStore
 from bot.text import UNAVAILABLE
+from local_sanic import serve_channel
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,7 +52,7 @@ def client_id() -> str:
     return uuid.uuid4().hex
 
 
-async def post(url: str, body: Any, content_type: str = "application/json") -> Tuple[int, Any]:
+async def post(url: str, body: Any, content_type: str = "application/json") -> tuple[int, Any]:
     data = body if isinstance(body, bytes) else json.dumps(body).encode()
     async with aiohttp.ClientSession() as session:
         async with session.post(url, data=data, headers={"Content-Type": content_type}) as answer:
@@ -63,7 +63,7 @@ async def post(url: str, body: Any, content_type: str = "application/json") -> T
                 return answer.status, raw.decode(errors="replace")
 
 
-def echo(seen: List[Any]):
+def echo(seen: list[Any]):
     async def on_new_message(message) -> None:
         seen.append(message)
         await message.output_channel.send_text_message(message.sender_id, "an answer")
@@ -75,7 +75,7 @@ def echo(seen: List[Any]):
 
 
 async def test_conversation_ids_are_web_only(domain):
-    seen: List[Any] = []
+    seen: list[Any] = []
     async with serve_channel(WebChatInput(env={}), echo(seen), Agent(domain)) as url:
         for sender in [client_id(), "twilio-" + uuid.uuid4().hex[:40]]:
             status, answer = await post(f"{url}/webhook", {"sender": sender, "message": "hi"})
@@ -98,7 +98,7 @@ async def test_forget_cannot_reach_a_messaging_conversation(domain):
 
 
 async def test_invalid_unicode_is_cleaned_before_the_assistant(domain):
-    seen: List[Any] = []
+    seen: list[Any] = []
     async with serve_channel(WebChatInput(env={}), echo(seen), Agent(domain)) as url:
         body = b'{"sender": "%s", "message": "help \\ud800 me\\u0000now"}' % client_id().encode()
         status, _ = await post(f"{url}/webhook", body)
@@ -118,14 +118,14 @@ async def test_invalid_unicode_is_cleaned_before_the_assistant(domain):
     ],
 )
 async def test_malformed_requests_are_refused(domain, body, error):
-    seen: List[Any] = []
+    seen: list[Any] = []
     async with serve_channel(WebChatInput(env={}), echo(seen), Agent(domain)) as url:
         status, answer = await post(f"{url}/webhook", body)
     assert status == 400 and error in answer["error"] and not seen
 
 
 async def test_a_message_over_the_limit_is_refused(domain):
-    seen: List[Any] = []
+    seen: list[Any] = []
     async with serve_channel(WebChatInput(env={}), echo(seen), Agent(domain)) as url:
         too_long = {"sender": client_id(), "message": "a" * (MAX_MESSAGE_CHARS + 1)}
         status, answer = await post(f"{url}/webhook", too_long)
@@ -182,7 +182,7 @@ def test_limits_from_the_environment(value, expected):
 
 
 async def test_too_many_messages_in_one_conversation_get_429_with_111(domain):
-    seen: List[Any] = []
+    seen: list[Any] = []
     channel = WebChatInput(env={"WEB_MESSAGES_PER_MINUTE": "3"})
     async with serve_channel(channel, echo(seen), Agent(domain)) as url:
         sender = client_id()
@@ -198,7 +198,7 @@ async def test_too_many_messages_in_one_conversation_get_429_with_111(domain):
 
 
 async def test_too_many_requests_from_one_address_get_429_with_111(domain):
-    seen: List[Any] = []
+    seen: list[Any] = []
     channel = WebChatInput(env={"WEB_MESSAGES_PER_MINUTE_PER_ADDRESS": "4"})
     async with serve_channel(channel, echo(seen), Agent(domain)) as url:
         statuses = []
@@ -225,7 +225,7 @@ async def test_server_limits_are_set_at_start_unless_the_environment_says_otherw
 
 
 async def test_a_body_over_the_cap_is_refused_before_it_is_read(domain):
-    seen: List[Any] = []
+    seen: list[Any] = []
     async with serve_channel(
         WebChatInput(env={}), echo(seen), Agent(domain), listeners=True
     ) as url:

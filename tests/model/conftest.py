@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any
 
 import pytest
-from referral_receiver import SECRET, Receiver
-from servers import endpoint_config, start_action_server, stop, trained_model
 
 from bot.logs import quiet_structlog
+from referral_receiver import SECRET, Receiver
+from servers import endpoint_config, start_action_server, stop, trained_model
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -79,7 +79,7 @@ class Conversation:
         self.agent = agent
         self.sender = uuid.uuid4().hex
 
-    async def say(self, text: str) -> List[Dict[str, Any]]:
+    async def say(self, text: str) -> list[dict[str, Any]]:
         return await self.agent.handle_text(text, sender_id=self.sender) or []
 
     async def tracker(self):

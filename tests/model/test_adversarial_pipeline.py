@@ -12,8 +12,8 @@ import asyncio
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
+
 from adversarial import ATTACK_PIECES, DANGER, MAX_CHARS
 from servers import trained_model
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Dict, List
 
 import pytest
 import yaml
@@ -33,14 +32,14 @@ REPORT_ANSWERS = [
     "every night last week",
     "the owner",
 ]
-FORM_ENTRY: Dict[str, List[str]] = {
+FORM_ENTRY: dict[str, list[str]] = {
     "police_handoff_form": ["I want to report something I saw", "no, not right now"],
     "report_form": REPORT_ENTRY,
     "referral_form": [*REPORT_ENTRY, *REPORT_ANSWERS, "Yes, send it on"],
     "support_form": ["Where can I get help?", "Yes, find the right service"],
     "self_check_form": ["What are the warning signs of trafficking?", "Yes, check a situation"],
 }
-SLOT_ANSWERS: Dict[str, str] = {
+SLOT_ANSWERS: dict[str, str] = {
     "wants_anonymous": "yes",
     "support_need": "Work or pay problems",
     "support_asker": "Me",
@@ -75,8 +74,8 @@ EXIT = ["stop", "exit", "cancel", "quit this", "never mind", "STOP!"]
 assert all(word.lower().strip("!") in load_terms().exit for word in EXIT)
 
 
-def domain_forms() -> Dict[str, List[str]]:
-    forms: Dict[str, List[str]] = {}
+def domain_forms() -> dict[str, list[str]]:
+    forms: dict[str, list[str]] = {}
     for path in sorted((ROOT / "domain").glob("*.yml")):
         for name, form in ((yaml.safe_load(path.read_text()) or {}).get("forms") or {}).items():
             forms[name] = list(form["required_slots"])
@@ -91,7 +90,7 @@ STEPS = [(form, step) for form, slots in domain_forms().items() for step in rang
 ALL_AT = ("referral_form", 1)
 
 
-def cases(phrases: List[str]) -> List[tuple]:
+def cases(phrases: list[str]) -> list[tuple]:
     """(form, step, phrase): one phrase at each step, and every phrase at ALL_AT."""
     one_each = [(form, step, phrases[i % len(phrases)]) for i, (form, step) in enumerate(STEPS)]
     every = [(*ALL_AT, phrase) for phrase in phrases]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 TWILIO_ACCOUNT = "AC" + "1" * 32
 OUR_NUMBER = "+6498765432"
@@ -27,7 +27,7 @@ def sid(prefix: str = "SM") -> str:
 
 def twilio_sms(
     body: str, sender: str, to: str = OUR_NUMBER, account: str = TWILIO_ACCOUNT
-) -> List[Tuple[str, str]]:
+) -> list[tuple[str, str]]:
     """An inbound SMS exactly as Twilio posts it (a New Zealand mobile to our number):
     NZ numbers come with FromCity, FromState and FromZip blank."""
     message = sid("SM")
@@ -58,7 +58,7 @@ def twilio_sms(
 
 def twilio_whatsapp(
     body: str, sender: str, profile: str = "Mere", account: str = TWILIO_ACCOUNT
-) -> List[Tuple[str, str]]:
+) -> list[tuple[str, str]]:
     """An inbound WhatsApp text message exactly as Twilio posts it."""
     message = sid("SM")
     number = sender.replace("whatsapp:", "")
@@ -85,7 +85,7 @@ def twilio_whatsapp(
     ]
 
 
-def twilio_media_only(sender: str, whatsapp: bool = False) -> List[Tuple[str, str]]:
+def twilio_media_only(sender: str, whatsapp: bool = False) -> list[tuple[str, str]]:
     """A picture with no words (Body blank), on SMS (MMS) or WhatsApp."""
     fields = twilio_whatsapp("", sender) if whatsapp else twilio_sms("", sender)
     message = dict(fields)["MessageSid"]
@@ -99,7 +99,7 @@ def twilio_media_only(sender: str, whatsapp: bool = False) -> List[Tuple[str, st
     ]
 
 
-def signature(url: str, fields: List[Tuple[str, str]], token: str) -> str:
+def signature(url: str, fields: list[tuple[str, str]], token: str) -> str:
     """The X-Twilio-Signature, from Twilio's own library, over every field."""
     from multidict import MultiDict
     from twilio.request_validator import RequestValidator
@@ -114,15 +114,15 @@ def new_update_id() -> int:
     return uuid.uuid4().int % 2_000_000_000
 
 
-def telegram_user(chat: int) -> Dict[str, Any]:
+def telegram_user(chat: int) -> dict[str, Any]:
     return {"id": chat, "is_bot": False, "first_name": "Mere", "language_code": "mi"}
 
 
-def telegram_private(chat: int) -> Dict[str, Any]:
+def telegram_private(chat: int) -> dict[str, Any]:
     return {"id": chat, "first_name": "Mere", "type": "private"}
 
 
-def telegram_message(chat: int, **content: Any) -> Dict[str, Any]:
+def telegram_message(chat: int, **content: Any) -> dict[str, Any]:
     return {
         "message_id": uuid.uuid4().int % 100_000,
         "from": telegram_user(chat),
@@ -132,11 +132,11 @@ def telegram_message(chat: int, **content: Any) -> Dict[str, Any]:
     }
 
 
-def telegram_text(chat: int, text: str) -> Dict[str, Any]:
+def telegram_text(chat: int, text: str) -> dict[str, Any]:
     return {"update_id": new_update_id(), "message": telegram_message(chat, text=text)}
 
 
-def telegram_edited(chat: int, text: str, sent_ago: int = 7200) -> Dict[str, Any]:
+def telegram_edited(chat: int, text: str, sent_ago: int = 7200) -> dict[str, Any]:
     """An edit, `sent_ago` seconds after the original (which may be old) was sent."""
     message = telegram_message(chat, text=text)
     message["date"] -= sent_ago
@@ -144,7 +144,7 @@ def telegram_edited(chat: int, text: str, sent_ago: int = 7200) -> Dict[str, Any
     return {"update_id": new_update_id(), "edited_message": message}
 
 
-def telegram_sticker(chat: int) -> Dict[str, Any]:
+def telegram_sticker(chat: int) -> dict[str, Any]:
     sticker = {
         "width": 512,
         "height": 512,
@@ -167,21 +167,21 @@ def telegram_sticker(chat: int) -> Dict[str, Any]:
     return {"update_id": new_update_id(), "message": telegram_message(chat, sticker=sticker)}
 
 
-def telegram_photo(chat: int, caption: Optional[str] = None) -> Dict[str, Any]:
+def telegram_photo(chat: int, caption: str | None = None) -> dict[str, Any]:
     sizes = [
         {"file_id": f"AgAC{n}", "file_unique_id": f"AQAD{n}", "file_size": size}
         | {"width": width, "height": width}
         for n, (size, width) in enumerate([(1437, 90), (20131, 320), (87420, 800)])
     ]
-    content: Dict[str, Any] = {"photo": sizes}
+    content: dict[str, Any] = {"photo": sizes}
     if caption is not None:
         content["caption"] = caption
     return {"update_id": new_update_id(), "message": telegram_message(chat, **content)}
 
 
-def telegram_group(chat: int, kind: str = "group", text: str = "help") -> Dict[str, Any]:
+def telegram_group(chat: int, kind: str = "group", text: str = "help") -> dict[str, Any]:
     """A message in a group, supergroup or channel the bot was added to."""
-    chat_info: Dict[str, Any] = {"id": chat, "title": "Orchard workers", "type": kind}
+    chat_info: dict[str, Any] = {"id": chat, "title": "Orchard workers", "type": kind}
     if kind == "channel":
         return {
             "update_id": new_update_id(),
@@ -198,7 +198,7 @@ def telegram_group(chat: int, kind: str = "group", text: str = "help") -> Dict[s
     return {"update_id": new_update_id(), "message": message}
 
 
-def telegram_press(chat: int, data: str) -> Dict[str, Any]:
+def telegram_press(chat: int, data: str) -> dict[str, Any]:
     return {
         "update_id": new_update_id(),
         "callback_query": {
@@ -222,7 +222,7 @@ def telegram_press(chat: int, data: str) -> Dict[str, Any]:
 PAGE = "104400000000001"
 
 
-def messenger_event(psid: str, **content: Any) -> Dict[str, Any]:
+def messenger_event(psid: str, **content: Any) -> dict[str, Any]:
     return {
         "sender": {"id": psid},
         "recipient": {"id": PAGE},
@@ -231,14 +231,14 @@ def messenger_event(psid: str, **content: Any) -> Dict[str, Any]:
     }
 
 
-def messenger_text(psid: str, text: str, quick_reply: str = "") -> Dict[str, Any]:
-    message: Dict[str, Any] = {"mid": "m_" + uuid.uuid4().hex, "text": text}
+def messenger_text(psid: str, text: str, quick_reply: str = "") -> dict[str, Any]:
+    message: dict[str, Any] = {"mid": "m_" + uuid.uuid4().hex, "text": text}
     if quick_reply:
         message["quick_reply"] = {"payload": quick_reply}
     return messenger_event(psid, message=message)
 
 
-def messenger_image(psid: str) -> Dict[str, Any]:
+def messenger_image(psid: str) -> dict[str, Any]:
     return messenger_event(
         psid,
         message={
@@ -250,7 +250,7 @@ def messenger_image(psid: str) -> Dict[str, Any]:
     )
 
 
-def messenger_sticker(psid: str) -> Dict[str, Any]:
+def messenger_sticker(psid: str) -> dict[str, Any]:
     return messenger_event(
         psid,
         message={
@@ -269,25 +269,25 @@ def messenger_sticker(psid: str) -> Dict[str, Any]:
     )
 
 
-def messenger_edit(psid: str, mid: str, text: str, number: int = 1) -> Dict[str, Any]:
+def messenger_edit(psid: str, mid: str, text: str, number: int = 1) -> dict[str, Any]:
     return messenger_event(psid, message_edit={"mid": mid, "text": text, "num_edit": number})
 
 
-def messenger_postback(psid: str, payload: str) -> Dict[str, Any]:
+def messenger_postback(psid: str, payload: str) -> dict[str, Any]:
     return messenger_event(
         psid,
         postback={"title": "Get Started", "payload": payload, "mid": "m_" + uuid.uuid4().hex},
     )
 
 
-def messenger_echo(psid: str, text: str) -> Dict[str, Any]:
+def messenger_echo(psid: str, text: str) -> dict[str, Any]:
     event = messenger_event(PAGE, message={"mid": "m_" + uuid.uuid4().hex, "text": text})
     event["recipient"] = {"id": psid}
     event["message"].update(is_echo=True, app_id=1517776481860111)
     return event
 
 
-def messenger_receipts(psid: str, mid: str) -> List[Dict[str, Any]]:
+def messenger_receipts(psid: str, mid: str) -> list[dict[str, Any]]:
     """A delivery receipt, a read receipt and a reaction: nothing to answer."""
     return [
         messenger_event(psid, delivery={"mids": [mid], "watermark": int(time.time() * 1000)}),
@@ -298,7 +298,7 @@ def messenger_receipts(psid: str, mid: str) -> List[Dict[str, Any]]:
     ]
 
 
-def messenger_delivery(*entries: List[Dict[str, Any]]) -> Dict[str, Any]:
+def messenger_delivery(*entries: list[dict[str, Any]]) -> dict[str, Any]:
     """A delivery with one entry per list of events (Meta batches them like this)."""
     now = int(time.time() * 1000)
     return {

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from typing import Any, AsyncIterator, Optional
+from collections.abc import AsyncIterator
+from typing import Any
 
 from servers import free_port
 
 
 @contextlib.asynccontextmanager
 async def serve_channel(
-    channel: Any, on_new_message: Any, agent: Optional[Any] = None, listeners: bool = False
+    channel: Any, on_new_message: Any, agent: Any | None = None, listeners: bool = False
 ) -> AsyncIterator[str]:
     """Serve `channel`; yield its base URL (http://127.0.0.1:port/webhooks/<name>).
 

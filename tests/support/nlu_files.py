@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Dict, List
 
 import yaml
 
 _ENTITY = re.compile(r"\[([^\]]+)\]\([^)]*\)")  # "[tauranga](place)" -> "tauranga"
 
 
-def read_examples(path: Path) -> Dict[str, List[str]]:
+def read_examples(path: Path) -> dict[str, list[str]]:
     """Intent -> example texts (entity markup removed) of one file; lookup tables are skipped."""
-    examples: Dict[str, List[str]] = {}
+    examples: dict[str, list[str]] = {}
     for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
         if "intent" not in block:
             continue

@@ -12,11 +12,9 @@ import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Dict, List, Optional, Tuple
-
-from servers import free_port
 
 from actions.delivery import verify_signature
+from servers import free_port
 
 SECRET = "test-secret-0123456789abcdef"  # the tests' shared secret
 
@@ -24,23 +22,23 @@ SECRET = "test-secret-0123456789abcdef"  # the tests' shared secret
 class Receiver:
     """Start with `start()`; until then its port refuses connections ("down")."""
 
-    def __init__(self, secret: str, port: Optional[int] = None) -> None:
+    def __init__(self, secret: str, port: int | None = None) -> None:
         self.secret = secret
         self.port = port or free_port()
-        self.accepted: Dict[str, dict] = {}
-        self.requests: List[Tuple[str, int]] = []  # (idempotency key, status answered)
-        self.started: List[str] = []  # keys of requests as they arrive
+        self.accepted: dict[str, dict] = {}
+        self.requests: list[tuple[str, int]] = []  # (idempotency key, status answered)
+        self.started: list[str] = []  # keys of requests as they arrive
         self.fail_next = 0  # answer this many requests with `fail_status`
         self.fail_status = 500
         self.delay = 0.0  # seconds to wait before answering (then still accept)
         self.lock = threading.Lock()
-        self._server: Optional[ThreadingHTTPServer] = None
+        self._server: ThreadingHTTPServer | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/referrals"
 
-    def start(self) -> "Receiver":
+    def start(self) -> Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):

@@ -16,15 +16,16 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, Callable, Dict, Iterator, Optional, Tuple, Union
+from typing import IO, Any
 
 ROOT = Path(__file__).resolve().parents[2]
 ACTION_TOKEN = secrets.token_urlsafe(32)  # this test session's action server token
 
 
-def action_headers(token: str = ACTION_TOKEN) -> Dict[str, str]:
+def action_headers(token: str = ACTION_TOKEN) -> dict[str, str]:
     """The header the Rasa server sends to the action server (endpoints.yml)."""
     return {"Authorization": f"Bearer {token}"}
 
@@ -44,7 +45,7 @@ def environment(**values: str) -> Iterator[None]:
                 os.environ[name] = value
 
 
-def endpoint_config(kind: str, url: Optional[str] = None, token: str = ACTION_TOKEN):
+def endpoint_config(kind: str, url: str | None = None, token: str = ACTION_TOKEN):
     """One section of the real endpoints.yml, read as Rasa reads it, with the token in
     the environment; `url` replaces the section's address (a test's action server)."""
     from rasa.utils.endpoints import read_endpoint_config
@@ -74,11 +75,11 @@ def free_port() -> int:
 
 
 def start_action_server(
-    env: Dict[str, str],
-    log: Optional[Path] = None,
-    command: Optional[list] = None,
-    port: Optional[int] = None,
-) -> Tuple[subprocess.Popen, str]:
+    env: dict[str, str],
+    log: Path | None = None,
+    command: list | None = None,
+    port: int | None = None,
+) -> tuple[subprocess.Popen, str]:
     """Start `rasa_sdk` with our actions and extra environment; return it and its base URL.
 
     The token is ACTION_TOKEN unless `env` sets ACTION_SERVER_TOKEN. `log` keeps the
@@ -87,7 +88,7 @@ def start_action_server(
     when `env` sets it to one address (not 0.0.0.0).
     """
     port = port or free_port()
-    output: Union[int, IO[bytes]] = subprocess.DEVNULL
+    output: int | IO[bytes] = subprocess.DEVNULL
     if log is not None:
         output = open(log, "ab")
     command = command or [sys.executable, "-m", "rasa_sdk", "--actions", "actions"]
@@ -146,8 +147,8 @@ def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:
 
 
 def post_json(
-    url: str, body: Any, timeout: float = 30, headers: Optional[Dict[str, str]] = None
-) -> Tuple[int, Any]:
+    url: str, body: Any, timeout: float = 30, headers: dict[str, str] | None = None
+) -> tuple[int, Any]:
     """POST JSON; return the status and the decoded answer (None when empty)."""
     request = urllib.request.Request(
         url,

@@ -13,9 +13,10 @@ import sys
 import threading
 import urllib.request
 import uuid
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any
 
 from servers import (
     ACTION_TOKEN,
@@ -75,7 +76,7 @@ class FakePlatform:
     """
 
     def __init__(self) -> None:
-        self.requests: List[Dict[str, Any]] = []
+        self.requests: list[dict[str, Any]] = []
         self.fail_next = 0
         self.fail_status = 429
         self.lock = threading.Lock()
@@ -118,7 +119,7 @@ class FakePlatform:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
 
-    def sent(self, path_part: str) -> List[Dict[str, Any]]:
+    def sent(self, path_part: str) -> list[dict[str, Any]]:
         with self.lock:
             return [r for r in self.requests if path_part in r["path"] and r["status"] == 200]
 
@@ -131,9 +132,9 @@ def run_stack(
     workdir: Path,
     neutral: NeutralSite,
     platform: FakePlatform,
-    action_url: Optional[str] = None,
-    rasa_env: Optional[Dict[str, str]] = None,
-) -> Iterator[Dict[str, str]]:
+    action_url: str | None = None,
+    rasa_env: dict[str, str] | None = None,
+) -> Iterator[dict[str, str]]:
     """Start everything; yield the addresses; stop everything.
 
     The Rasa server's stdout and stderr go to the file at `log_path` (in the
@@ -159,7 +160,7 @@ def run_stack(
         **(rasa_env or {}),
     }
     log_path = workdir / "rasa.log"
-    processes: List[subprocess.Popen] = []
+    processes: list[subprocess.Popen] = []
     if action_url is None:
         actions, actions_url = start_action_server({"REFERRAL_URL": "", "REFERRAL_SECRET": ""})
         processes.append(actions)
@@ -247,16 +248,16 @@ def run_stack(
             stop(process)
 
 
-def stored_tracker(stack: Dict[str, str], sender: str) -> Dict[str, Any]:
+def stored_tracker(stack: dict[str, str], sender: str) -> dict[str, Any]:
     """The conversation as the Rasa server's tracker store keeps it."""
     url = f"{stack['rasa']}/conversations/{sender}/tracker?token={stack['token']}"
     with urllib.request.urlopen(url, timeout=30) as response:
         return json.loads(response.read())
 
 
-def stored_events(stack: Dict[str, str], sender: str) -> List[Dict[str, Any]]:
+def stored_events(stack: dict[str, str], sender: str) -> list[dict[str, Any]]:
     return stored_tracker(stack, sender)["events"]
 
 
-def stored_raw(stack: Dict[str, str], sender: str) -> str:
+def stored_raw(stack: dict[str, str], sender: str) -> str:
     return json.dumps(stored_tracker(stack, sender))

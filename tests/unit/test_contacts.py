@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
+
 import pytest
 
 from actions.contacts import choose, load_contacts, parse_contacts

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Dict, List
 
 import pytest
 import yaml
+
 from nlu_files import read_examples
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,8 +27,8 @@ def normalise(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
 
-def merged(paths: List[Path]) -> Dict[str, List[str]]:
-    result: Dict[str, List[str]] = {}
+def merged(paths: list[Path]) -> dict[str, list[str]]:
+    result: dict[str, list[str]] = {}
     for path in paths:
         for intent, texts in read_examples(path).items():
             result.setdefault(intent, []).extend(texts)
@@ -36,18 +36,18 @@ def merged(paths: List[Path]) -> Dict[str, List[str]]:
 
 
 @pytest.fixture(scope="module")
-def train() -> Dict[str, List[str]]:
+def train() -> dict[str, list[str]]:
     return merged(TRAIN_FILES)
 
 
 @pytest.fixture(scope="module")
-def test_set() -> Dict[str, List[str]]:
+def test_set() -> dict[str, list[str]]:
     return read_examples(TEST_FILE)
 
 
 @pytest.fixture(scope="module")
-def domain_intents() -> List[str]:
-    intents: List[str] = []
+def domain_intents() -> list[str]:
+    intents: list[str] = []
     for path in DOMAIN_FILES:
         intents.extend(yaml.safe_load(path.read_text(encoding="utf-8")).get("intents", []))
     return intents

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List
 
 import pytest
-from nlu_files import read_examples
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
@@ -23,12 +21,13 @@ from bot.nlu.safety import (
     clean_text,
     load_terms,
 )
+from nlu_files import read_examples
 
 ROOT = Path(__file__).resolve().parents[2]
 NLU_FILES = sorted((ROOT / "data" / "nlu").glob("*.yml")) + [ROOT / "tests/nlu/test_nlu.yml"]
 
 
-def examples(intent_filter) -> List[str]:
+def examples(intent_filter) -> list[str]:
     found = []
     for path in NLU_FILES:
         for intent, texts in read_examples(path).items():

@@ -20,13 +20,11 @@ from pathlib import Path
 
 import pytest
 import re2
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from adversarial import ATTACK_PIECES, DANGER, MAX_CHARS
-
 from bot.nlu.safety import (
     EMERGENCY,
     OWN_PATTERNS,

@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.contacts import NEEDS, ASKERS, load_contacts
+from actions.contacts import ASKERS, NEEDS, load_contacts
 from actions.support import (
     ActionHandoffSupport,
     ValidateSupportForm,
     contact_line,
     find_region,
-    load_places,
     load_options,
+    load_places,
     match_option,
 )
 
