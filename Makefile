@@ -48,10 +48,10 @@ test-unit: ## Unit tests: no model, no servers (what a bare `pytest` runs)
 	pytest -q -m unit -n 2 tests/unit
 
 test-integration: ## Integration tests: real action servers, receivers and channel servers
-	pytest -q -m integration tests/integration
+	pytest -q -m integration -n 2 tests/integration
 
 test-model: ## Tests against the trained model (safety invariants, hand-offs, attacks)
-	pytest -q -m model tests/model
+	pytest -q -m model -n 2 tests/model
 
 test-e2e: ## The running assistant: the widget in headless Chromium, the messaging webhooks
 	scripts/setup.sh browser

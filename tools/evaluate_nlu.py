@@ -82,20 +82,9 @@ def latest_model(models_dir: Path = Path("models")) -> Path:
         raise SystemExit(f"No trained model in {models_dir}/: run `rasa train` first.") from None
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Command line: score the model on held-out data; 1 below --min-f1."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", type=Path, help="model archive (default: newest)")
-    parser.add_argument("--data", type=Path, default=DEFAULT_TEST_DATA)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--min-f1", type=float, default=0.0)
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING)
-    quiet_structlog()
-
-    examples = load_test_examples(args.data)
+def evaluate(parses: list[dict[str, Any]], examples: list[tuple[str, str]], out: Path) -> dict:
+    """Score parses against the examples' labels, write the result to `out`, print it."""
     gold = [label for _, label in examples]
-    parses = asyncio.run(predict(args.model or latest_model(), [t for t, _ in examples]))
     predicted = [predicted_label(p) for p in parses]
     result = score(gold, predicted)
     result["errors"] = [
@@ -104,8 +93,8 @@ def main(argv: list[str] | None = None) -> int:
         if g != p
     ]
     result["examples"] = len(examples)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2), encoding="utf-8")
 
     width = max(len(label) for label in result["per_label"])
     print(f"{'label':<{width}}  precision  recall  f1     n")
@@ -124,10 +113,55 @@ def main(argv: list[str] | None = None) -> int:
         f"held-out examples: {len(examples)}; accuracy {result['accuracy']:.3f}; "
         f"intent macro-F1 {result['macro_f1']:.3f}"
     )
-    if result["macro_f1"] < args.min_f1:
-        print(f"FAIL: macro-F1 {result['macro_f1']:.3f} is below {args.min_f1}")
-        return 1
-    return 0
+    return result
+
+
+def held_out_set(value: str) -> tuple[Path, float, Path]:
+    """FILE:MIN_F1:OUT, as given to --set."""
+    try:
+        data, min_f1, out = value.split(":")
+        return Path(data), float(min_f1), Path(out)
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected FILE:MIN_F1:OUT") from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: score the model on held-out data; 1 below a set's minimum F1.
+
+    One set with --data, --min-f1 and --out, or several with --set FILE:MIN_F1:OUT
+    (repeated): the model is loaded once for all of them.
+    """
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, help="model archive (default: newest)")
+    parser.add_argument("--data", type=Path, default=DEFAULT_TEST_DATA)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--min-f1", type=float, default=0.0)
+    parser.add_argument(
+        "--set",
+        type=held_out_set,
+        action="append",
+        metavar="FILE:MIN_F1:OUT",
+        help="a held-out set, its gate and its report (repeat for several)",
+    )
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    quiet_structlog()
+
+    sets = args.set or [(args.data, args.min_f1, args.out)]
+    loaded = [(load_test_examples(data), min_f1, out, data) for data, min_f1, out in sets]
+    texts = [[t for t, _ in examples] for examples, _, _, _ in loaded]
+    all_parses = asyncio.run(predict(args.model or latest_model(), [t for ts in texts for t in ts]))
+    failed = False
+    start = 0
+    for examples, min_f1, out, data in loaded:
+        parses = all_parses[start : start + len(examples)]
+        start += len(examples)
+        print(f"=== {data}")
+        result = evaluate(parses, examples, out)
+        if result["macro_f1"] < min_f1:
+            print(f"FAIL: macro-F1 {result['macro_f1']:.3f} on {data} is below {min_f1}")
+            failed = True
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

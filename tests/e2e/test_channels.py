@@ -170,7 +170,7 @@ def messenger_sent(platform, psid: str) -> list[dict[str, Any]]:
     ]
 
 
-def settled(read, quiet: float = 1.5):
+def settled(read, quiet: float = 1.0):
     """What `read()` returns once it has stopped changing for `quiet` seconds."""
     last, since = read(), time.time()
     while time.time() - since < quiet:
@@ -669,7 +669,7 @@ def test_messenger_batched_delivery_answers_each_message_once_and_ignores_the_re
     wait_for(lambda: user_events(stack, conversation_id(SECRET, "messenger", second)) == 3)
     answers = " ".join(m["text"] for m in settled(lambda: messenger_sent(platform, first)))
     assert "111" in answers  # the picture and the edited cry for help both get 111
-    assert settled(lambda: messenger_sent(platform, second))  # quiet for 1.5 s: all done
+    assert settled(lambda: messenger_sent(platform, second))  # quiet for 1 s: all done
     assert user_events(stack, conversation_id(SECRET, "messenger", first)) == 3
 
 

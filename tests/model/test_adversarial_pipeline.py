@@ -15,24 +15,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from adversarial import ATTACK_PIECES, DANGER, MAX_CHARS
-from servers import trained_model
 
 BUDGET = 0.2  # seconds, the whole NLU pipeline, any message of up to 20,000 characters
 
 
 @pytest.fixture(scope="module")
-def nlu():
-    """parse(text) -> the parse data of the trained model's NLU pipeline."""
-    from rasa.core.agent import Agent
-
-    from bot.logs import quiet_structlog
-
-    quiet_structlog()
+def nlu(agent_without_referral):
+    """parse(text) -> the parse data of the trained model's NLU pipeline (the model
+    the other model tests load: loading it again would add 20 s)."""
     loop = asyncio.new_event_loop()
-    agent = Agent.load(str(trained_model()))
 
     def parse(text: str):
-        return loop.run_until_complete(agent.parse_message(text))
+        return loop.run_until_complete(agent_without_referral.parse_message(text))
 
     parse("warm up")
     yield parse

@@ -86,8 +86,8 @@ STEPS = [(form, step) for form, slots in domain_forms().items() for step in rang
 # Every phrase at every step would repeat the same check: the safety net sets the
 # intent itself, whatever the form, so the form step and the phrase vary apart.
 # Each step gets one phrase (taking turns, so every phrase is used), and every
-# phrase is tried at one step deep in the longest journey (the referral's questions).
-ALL_AT = ("referral_form", 1)
+# phrase is tried at one step inside a form (the self-check's second question).
+ALL_AT = ("self_check_form", 1)
 
 
 def cases(phrases: list[str]) -> list[tuple]:

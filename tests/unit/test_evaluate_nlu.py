@@ -42,3 +42,18 @@ def test_runner_up_looks_past_the_fallback():
     }
     assert runner_up(parse) == ("greet", 0.41)
     assert runner_up({}) == ("None", 0.0)
+
+
+def test_a_held_out_set_is_given_as_file_gate_and_report():
+    import argparse
+    from pathlib import Path
+
+    from tools.evaluate_nlu import held_out_set
+
+    assert held_out_set("tests/nlu/a.yml:0.93:results/a.json") == (
+        Path("tests/nlu/a.yml"),
+        0.93,
+        Path("results/a.json"),
+    )
+    with pytest.raises(argparse.ArgumentTypeError):
+        held_out_set("tests/nlu/a.yml:high")
