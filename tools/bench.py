@@ -1,6 +1,7 @@
 """Benchmark the running assistant: answer time per message, and memory per process.
 
-    scripts/run.sh                      # in one terminal
+    # in one terminal, with the web chat's rate limits raised for one busy address:
+    WEB_MESSAGES_PER_MINUTE=1000000 WEB_MESSAGES_PER_MINUTE_PER_ADDRESS=1000000 scripts/run.sh
     .venv/bin/python -m tools.bench       # in another; --conversations, --url, --out
 
 It plays the same short conversations every time (questions, a cry for help,
