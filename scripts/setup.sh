@@ -47,6 +47,8 @@ want="$(cat requirements*.txt | sha256sum | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "Installing $req into .venv (the first time takes a few minutes)"
   .venv/bin/python -m pip install --quiet --upgrade "pip<24.1" wheel
-  .venv/bin/python -m pip install --quiet -r "$req"
+  # --no-compile: Python compiles what is imported on first use; compiling all of
+  # Rasa's stack (TensorFlow included) at install takes over a minute here.
+  .venv/bin/python -m pip install --quiet --no-compile -r "$req"
   echo "$want" > "$stamp"
 fi
