@@ -87,32 +87,33 @@ def memory_by_role() -> dict[str, float]:
     return found
 
 
-def _timed(url: str, text: str, start: threading.Barrier, took: list[float], index: int) -> None:
-    """Send `text` as a new conversation once `start` opens, and time the answer.
+def _timed(url: str, text: str, start: threading.Barrier, took: list, index: int) -> None:
+    """Send `text` as a new conversation once `start` opens.
 
-    The time (ms), or -1 for no answer, goes in took[index]; then the
-    conversation is forgotten.
+    Puts (time in ms, the answer's text) in took[index], with -1 for no answer;
+    then forgets the conversation.
     """
     sender = uuid.uuid4().hex
     start.wait()
     before = time.perf_counter()
-    answered = bool(send(url, sender, text))
-    took[index] = (time.perf_counter() - before) * 1000 if answered else -1.0
+    answer = send(url, sender, text)
+    elapsed = (time.perf_counter() - before) * 1000 if answer else -1.0
+    took[index] = (elapsed, " ".join(m.get("text") or "" for m in answer))
     send(url, sender, "forget me")
 
 
-def under_attack(url: str, rounds: int = 3) -> tuple[float, float]:
-    """The slowest answer times (ms) of the attack and of a message sent with it.
+def under_attack(url: str, rounds: int = 3) -> tuple[float, float, str]:
+    """The attack sent with a normal message from someone else, `rounds` times.
 
-    Each of `rounds` tries sends the attack and a normal message from someone
-    else at the same moment.
-
-    Raises:
-        SystemExit: either message got no answer.
+    Returns:
+        The slowest answer times (ms) of the attack and of the normal message,
+        and the text of the last answer to the normal message.
     """
     worst = [0.0, 0.0]
+    normal_answer = ""
     for _ in range(rounds):
-        start, took = threading.Barrier(2), [0.0, 0.0]
+        start = threading.Barrier(2)
+        took: list = [(0.0, ""), (0.0, "")]
         threads = [
             threading.Thread(target=_timed, args=(url, text, start, took, index))
             for index, text in enumerate([ATTACK, NORMAL])
@@ -121,10 +122,11 @@ def under_attack(url: str, rounds: int = 3) -> tuple[float, float]:
             thread.start()
         for thread in threads:
             thread.join()
-        if min(took) < 0:
+        if min(took[0][0], took[1][0]) < 0:
             raise SystemExit("no answer to the attack or to the normal message sent with it")
-        worst = [max(worst[0], took[0]), max(worst[1], took[1])]
-    return round(worst[0], 1), round(worst[1], 1)
+        worst = [max(worst[0], took[0][0]), max(worst[1], took[1][0])]
+        normal_answer = took[1][1]
+    return round(worst[0], 1), round(worst[1], 1), normal_answer
 
 
 def main(argv=None) -> int:
@@ -154,7 +156,7 @@ def main(argv=None) -> int:
                     raise SystemExit(f"no answer to a message in conversation {conversation[0]!r}")
             send(args.url, sender, "forget me")
     elapsed = time.perf_counter() - started
-    attack_ms, concurrent_ms = under_attack(args.url)
+    attack_ms, concurrent_ms, _ = under_attack(args.url)
     result = {
         "messages": len(times),
         "median_ms": round(statistics.median(times), 1),

@@ -12,49 +12,25 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
-import threading
-import time
 import uuid
 from pathlib import Path
 
-from servers import post_json, trained_model
-from tools.bench import ATTACK, NORMAL
+from servers import post_json, rasa_run_command
+from tools.bench import ATTACK, under_attack
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def timed(url: str, text: str, start: threading.Barrier, results: list, index: int) -> None:
-    start.wait()
-    before = time.perf_counter()
-    status, answer = post_json(url, {"sender": uuid.uuid4().hex, "message": text})
-    results[index] = (time.perf_counter() - before, status, answer)
 
 
 def test_an_attack_message_and_a_normal_one_sent_with_it_are_both_answered_within_a_second(
     stack,
 ):
-    url = f"{stack['rasa']}/webhooks/webchat/webhook"
     assert len(ATTACK) == 20_000
-    worst = [0.0, 0.0]
-    for _ in range(3):
-        start, results = threading.Barrier(2), [None, None]
-        threads = [
-            threading.Thread(target=timed, args=(url, text, start, results, index))
-            for index, text in enumerate([ATTACK, NORMAL])
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        for index, (took, status, answer) in enumerate(results):
-            assert status == 200 and answer, "no answer"
-            worst[index] = max(worst[index], took)
-        assert "trafficking" in " ".join(m.get("text") or "" for m in results[1][2]).lower()
-    # The slowest of three tries: a shared machine can be busy for a moment,
-    # but the old stall (23 s at 1,504 characters) is far beyond this.
-    assert worst[0] < 1.0, f"the attack took {worst[0]:.2f} s"
-    assert worst[1] < 1.0, f"the normal message sent with it took {worst[1]:.2f} s"
+    # The benchmark's own attack case: the slowest of three tries (a shared machine
+    # can be busy for a moment; the old stall, 23 s at 1,504 characters, is far beyond).
+    attack_ms, normal_ms, normal_answer = under_attack(stack["rasa"], rounds=3)
+    assert "trafficking" in normal_answer.lower()  # the normal question got its answer
+    assert attack_ms < 1000, f"the attack took {attack_ms} ms"
+    assert normal_ms < 1000, f"the normal message sent with it took {normal_ms} ms"
 
 
 def test_an_attack_hiding_a_cry_for_help_gets_111(stack):
@@ -97,20 +73,7 @@ def test_the_server_refuses_to_start_when_its_store_is_not_the_private_one(tmp_p
     log = tmp_path / "rasa.log"
     with log.open("wb") as out:
         process = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "rasa",
-                "run",
-                "--model",
-                str(trained_model()),
-                "--endpoints",
-                str(endpoints),
-                "--credentials",
-                str(ROOT / "credentials.yml"),
-                "--port",
-                "0",
-            ],
+            rasa_run_command(endpoints, 0),
             cwd=ROOT,
             env={
                 **os.environ,

@@ -68,6 +68,25 @@ def trained_model() -> Path:
         raise AssertionError(f"{missing} (or scripts/train.sh)") from None
 
 
+def rasa_run_command(endpoints: Path, port: int, *extra: str) -> list[str]:
+    """`rasa run` with the trained model, these endpoints and the project's credentials."""
+    return [
+        sys.executable,
+        "-m",
+        "rasa",
+        "run",
+        "--model",
+        str(trained_model()),
+        "--endpoints",
+        str(endpoints),
+        "--credentials",
+        str(ROOT / "credentials.yml"),
+        "--port",
+        str(port),
+        *extra,
+    ]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

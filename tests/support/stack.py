@@ -22,9 +22,9 @@ from servers import (
     ACTION_TOKEN,
     free_port,
     post_json,
+    rasa_run_command,
     start_action_server,
     stop,
-    trained_model,
     wait_until,
 )
 
@@ -177,26 +177,10 @@ def run_stack(
     try:
         processes.append(
             subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "rasa",
-                    "run",
-                    "--model",
-                    str(trained_model()),
-                    "--endpoints",
-                    str(endpoints),
-                    "--credentials",
-                    str(ROOT / "credentials.yml"),
-                    "--port",
-                    str(rasa_port),
-                    "--cors",
-                    web_url,
-                    # The HTTP API, only here, so that tests can look at the stored conversations.
-                    "--enable-api",
-                    "--auth-token",
-                    token,
-                ],
+                # The HTTP API, only here, so that tests can look at the stored conversations.
+                rasa_run_command(
+                    endpoints, rasa_port, "--cors", web_url, "--enable-api", "--auth-token", token
+                ),
                 cwd=ROOT,
                 env=env,
                 stdout=rasa_log,
