@@ -56,13 +56,13 @@ class ContentSlotsForm(SafeFormValidationAction):
     there for each slot listed, as rasa-sdk expects.
     """
 
+    @abstractmethod
     def slots(self) -> Iterable[str]:
         """The form's slots, from its content file (each subclass says which)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def read(self, answer: Any) -> Any:
         """The slot's value for an answer, or None to ask again (each subclass says how)."""
-        raise NotImplementedError
 
     def __getattr__(self, attribute: str) -> Callable[..., dict[str, Any]]:
         # Only called for attributes the class does not have: validate_<slot>.
