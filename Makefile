@@ -56,7 +56,7 @@ test-model: ## Tests against the trained model (safety invariants, hand-offs, at
 
 test-e2e: ## The running assistant: the widget in headless Chromium, the messaging webhooks
 	scripts/setup.sh browser
-	pytest -q -m e2e tests/e2e
+	pytest -q -m e2e -n 2 tests/e2e
 
 stories: ## Conversation tests: rasa test core on tests/test_stories.yml
 	scripts/test.sh --only stories

@@ -117,6 +117,8 @@ stage "model tests (tests/model: safety invariants, hand-offs; two processes)" \
 # Timed against a budget, so alone: nothing else running on the two cores.
 stage "the NLU pipeline under attack (tests/model/test_adversarial_pipeline.py, alone)" \
   python -m pytest -q -m model tests/model/test_adversarial_pipeline.py
-stage "end-to-end tests (tests/e2e: web chat in headless Chromium, messaging webhooks)" \
-  python -m pytest -q -m e2e tests/e2e
+# Two processes, each with its own running assistant: most of these tests wait
+# on a browser or a webhook, so two halve the stage.
+stage "end-to-end tests (tests/e2e: web chat in headless Chromium, messaging webhooks; two processes)" \
+  python -m pytest -q -m e2e -n 2 tests/e2e
 echo "stages: $passed passed, $failed failed, in $(( $(date +%s) - suite_start )) s"
