@@ -1,11 +1,13 @@
-"""Serve the web chat: a demo page and the widget's two files, with strict headers.
+"""Serve the web chat: two demo pages and the widget's two files, with strict headers.
 
     python -m bot.web.server [--port 8080] [--rasa-url http://localhost:5005]
                              [--exit-url https://www.metservice.com]
 
 The widget itself talks to the Rasa server's web chat channel (bot/channels/web.py);
-this server only serves files. No page it serves needs inline script or style,
-and the demo page may connect to nothing but the Rasa server.
+this server only serves files: at / the chat shown in the page (data-target), at
+/launcher the chat behind a button in the corner (no data-target). No page it
+serves needs inline script or style, and the demo pages may connect to nothing
+but the Rasa server.
 """
 
 from __future__ import annotations
@@ -23,6 +25,11 @@ from aiohttp import web
 logger = logging.getLogger(__name__)
 
 STATIC = Path(__file__).with_name("static")
+# The demo pages: the widget in the page (data-target), and behind its corner button.
+PAGES = {
+    "/": "demo.html",
+    "/launcher": "launcher.html",
+}
 ASSETS = {
     "/widget.js": ("widget.js", "application/javascript"),
     "/widget.css": ("widget.css", "text/css"),
@@ -57,7 +64,7 @@ def origin(url: str) -> str:
 
 
 def page_headers(settings: WebSettings) -> dict[str, str]:
-    """The demo page's headers: a strict CSP that may connect only to the Rasa server."""
+    """The demo pages' headers: a strict CSP that may connect only to the Rasa server."""
     policy = "; ".join(
         [
             "default-src 'none'",
@@ -78,31 +85,31 @@ def page_headers(settings: WebSettings) -> dict[str, str]:
     }
 
 
-def demo_page(settings: WebSettings) -> str:
-    """The demo page with the widget's data attributes filled in (escaped)."""
+def demo_page(settings: WebSettings, name: str = "demo.html") -> str:
+    """A demo page with the widget's data attributes filled in (escaped)."""
     values = {
         "rasa_url": settings.rasa_url,
         "exit_url": settings.exit_url,
         "title": settings.title,
     }
-    text = (STATIC / "demo.html").read_text(encoding="utf-8")
+    text = (STATIC / name).read_text(encoding="utf-8")
     for key, value in values.items():
         text = text.replace("{{" + key + "}}", html.escape(value, quote=True))
     return text
 
 
 def make_app(settings: WebSettings) -> web.Application:
-    """The web app: the demo page at / and the widget's files, all read once at start.
+    """The web app: the demo pages (PAGES) and the widget's files, all read once at start.
 
     Raises:
         ValueError: the Rasa URL is not an http(s) URL.
     """
     origin(settings.rasa_url)  # refuse a bad URL at start, not on the first request
-    page = demo_page(settings)
+    pages = {path: demo_page(settings, name) for path, name in PAGES.items()}
     headers = page_headers(settings)
 
-    async def index(request: web.Request) -> web.Response:
-        return web.Response(text=page, content_type="text/html", headers=headers)
+    async def page(request: web.Request) -> web.Response:
+        return web.Response(text=pages[request.path], content_type="text/html", headers=headers)
 
     # The widget's files are read once, like the page, not on every request.
     assets = {path: (STATIC / name).read_bytes() for path, (name, _) in ASSETS.items()}
@@ -123,15 +130,16 @@ def make_app(settings: WebSettings) -> web.Application:
         )
 
     app = web.Application()
-    app.router.add_get("/", index)
+    for path in PAGES:
+        app.router.add_get(path, page)
     for path in ASSETS:
         app.router.add_get(path, asset)
     return app
 
 
 def main(argv=None) -> int:
-    """Command line: serve the demo page and the widget until stopped."""
-    parser = argparse.ArgumentParser(description="Serve the web chat demo page and widget.")
+    """Command line: serve the demo pages and the widget until stopped."""
+    parser = argparse.ArgumentParser(description="Serve the web chat demo pages and widget.")
     parser.add_argument("--host", default=os.environ.get("WEB_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("WEB_PORT", "8080")))
     parser.add_argument("--rasa-url", default=os.environ.get("RASA_URL", "http://localhost:5005"))

@@ -505,3 +505,284 @@ def test_screenshots_and_no_sideways_scrolling(
     browser.execute_script("document.querySelector('.nzth').scrollIntoView()")
     path = screenshots / f"chat-{name}.png"
     assert browser.save_screenshot(str(path)) and path.stat().st_size > 10_000
+
+
+# --- without data-target: the chat button in the corner (/launcher) --------------------
+
+
+def open_launcher_page(browser, stack):
+    browser.get(stack["web"] + "/launcher")
+    WebDriverWait(browser, WAIT).until(
+        EC.presence_of_element_located((By.CSS_SELECTOR, ".nzth-launcher"))
+    )
+    # The welcome message is in the (closed) panel from the start.
+    WebDriverWait(browser, WAIT).until(
+        EC.presence_of_element_located((By.CSS_SELECTOR, ".nzth .nzth-bot"))
+    )
+
+
+def launcher(browser):
+    return browser.find_element(By.CSS_SELECTOR, ".nzth-launcher")
+
+
+def panel(browser):
+    return browser.find_element(By.CSS_SELECTOR, ".nzth")
+
+
+def focused_class(browser) -> str:
+    return browser.switch_to.active_element.get_attribute("class") or ""
+
+
+def is_open(browser) -> bool:
+    return (
+        launcher(browser).get_attribute("aria-expanded") == "true" and panel(browser).is_displayed()
+    )
+
+
+def is_closed(browser) -> bool:
+    return (
+        launcher(browser).get_attribute("aria-expanded") == "false"
+        and not panel(browser).is_displayed()
+    )
+
+
+def settled(browser) -> None:
+    """Wait for the panel's short fade-in to end (before measuring or a screenshot)."""
+    WebDriverWait(browser, WAIT).until(
+        lambda b: b.execute_script(
+            "return document.getAnimations().every(a => a.playState !== 'running')"
+        )
+    )
+
+
+def csp_errors(browser) -> list:
+    errors = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    return [e for e in errors if "Content Security Policy" in e or "Refused" in e]
+
+
+def test_with_data_target_the_chat_is_in_the_page_without_a_launcher(browser, stack):
+    open_chat(browser, stack)
+    assert panel(browser).is_displayed()
+    assert not browser.find_elements(By.CSS_SELECTOR, ".nzth-launcher, .nzth-close")
+    assert browser.find_element(By.CSS_SELECTOR, "#chat .nzth")
+
+
+def test_the_launcher_is_shown_and_the_panel_hidden_at_first(browser, stack):
+    open_launcher_page(browser, stack)
+    button = launcher(browser)
+    assert button.tag_name == "button" and button.get_dom_attribute("type") == "button"
+    assert button.is_displayed() and not panel(browser).is_displayed()
+    label = button.get_attribute("aria-label")
+    assert label.startswith("Chat: ") and "people trafficking" in label
+    assert button.get_attribute("aria-expanded") == "false"
+    assert button.get_attribute("aria-controls") == panel(browser).get_attribute("id")
+    # A round button in the bottom right corner, no bigger than it needs to be.
+    size = browser.execute_script("return [window.innerWidth, window.innerHeight]")
+    rect = button.rect
+    assert 44 <= rect["width"] <= 64 and rect["width"] == rect["height"]
+    assert size[0] - 32 <= rect["x"] + rect["width"] <= size[0]
+    assert size[1] - 32 <= rect["y"] + rect["height"] <= size[1]
+    radius = browser.execute_script("return getComputedStyle(arguments[0]).borderRadius", button)
+    assert radius == "50%"
+    # The page beside the button still takes clicks (the dock does not cover it).
+    hit = browser.execute_script(
+        "const r = arguments[0].getBoundingClientRect();"
+        "return document.elementFromPoint(r.left - 20, r.top + r.height / 2).className",
+        button,
+    )
+    assert "nzth" not in hit
+    # An icon drawn in the page, nothing fetched for it, and no inline style.
+    assert button.find_elements(By.CSS_SELECTOR, "svg[aria-hidden='true']")
+    assert not browser.find_elements(By.CSS_SELECTOR, ".nzth-dock [style], .nzth-dock img")
+    assert not csp_errors(browser)
+    assert nothing_stored(browser)
+
+
+def test_the_launcher_opens_and_closes_the_panel(browser, stack):
+    open_launcher_page(browser, stack)
+    launcher(browser).click()
+    assert is_open(browser)
+    assert "nzth-input" in focused_class(browser)
+    assert browser.find_element(By.CSS_SELECTOR, ".nzth-leave").is_displayed()
+    launcher(browser).click()
+    assert is_closed(browser)
+    assert "nzth-launcher" in focused_class(browser)
+    # The close button in the panel does the same.
+    launcher(browser).click()
+    close = browser.find_element(By.CSS_SELECTOR, ".nzth-close")
+    assert close.get_attribute("aria-label") == "Close chat"
+    close.click()
+    assert is_closed(browser)
+    assert "nzth-launcher" in focused_class(browser)
+    assert still_chatting(browser, stack)
+    assert not csp_errors(browser)
+
+
+def test_the_keyboard_alone_opens_chats_closes_and_leaves(browser, stack, neutral_site):
+    open_launcher_page(browser, stack)
+    for _ in range(12):
+        ActionChains(browser).send_keys(Keys.TAB).perform()
+        if "nzth-launcher" in focused_class(browser):
+            break
+    assert "nzth-launcher" in focused_class(browser), "Tab never reached the chat button"
+    outline = browser.execute_script(
+        "const s = getComputedStyle(document.activeElement);"
+        "return [s.outlineStyle, s.outlineWidth, s.outlineColor]"
+    )
+    assert outline == ["solid", "3px", "rgb(255, 191, 71)"]  # the widget's focus colour
+    ActionChains(browser).send_keys(Keys.ENTER).perform()
+    WebDriverWait(browser, WAIT).until(lambda b: "nzth-input" in focused_class(b))
+    assert is_open(browser)
+    before = len(bot_messages(browser))
+    ActionChains(browser).send_keys("what is debt bondage", Keys.ENTER).perform()
+    assert "debt" in wait_for_answer(browser, before).lower()
+    # Tab on from the message box (Send, Clear) to the button; Space closes...
+    for _ in range(6):
+        ActionChains(browser).send_keys(Keys.TAB).perform()
+        if "nzth-launcher" in focused_class(browser):
+            break
+    ActionChains(browser).send_keys(Keys.SPACE).perform()
+    WebDriverWait(browser, WAIT).until(is_closed)
+    assert "nzth-launcher" in focused_class(browser)
+    # ...and opens again, with the conversation as it was.
+    ActionChains(browser).send_keys(Keys.SPACE).perform()
+    WebDriverWait(browser, WAIT).until(is_open)
+    assert "nzth-input" in focused_class(browser)
+    assert "debt" in " ".join(bot_messages(browser)).lower()
+    # Esc is the quick exit, as in the page (it does not just close the panel).
+    ActionChains(browser).send_keys(Keys.ESCAPE).perform()
+    WebDriverWait(browser, WAIT).until(lambda b: b.current_url == neutral_site.url + "/exit")
+
+
+@pytest.mark.parametrize(
+    "how, panel_state",
+    [
+        ("button", "open"),
+        ("escape", "open"),
+        ("ctrl shift x", "open"),
+        # The keys work on the whole page: someone who closed the chat can still leave fast.
+        ("escape", "closed"),
+        ("ctrl shift x", "closed"),
+    ],
+)
+def test_quick_exit_works_with_the_launcher(browser, stack, neutral_site, how, panel_state):
+    browser.get(neutral_site.url + "/before")
+    open_launcher_page(browser, stack)
+    launcher(browser).click()
+    say(browser, "my boss took my passport")
+    (sender,) = set(senders_sent(browser))
+    if panel_state == "closed":
+        launcher(browser).click()
+        assert is_closed(browser) and "nzth-launcher" in focused_class(browser)
+    else:
+        assert browser.find_element(By.CSS_SELECTOR, ".nzth-leave").is_displayed()
+    leave_with(browser, how)
+    WebDriverWait(browser, WAIT).until(lambda b: b.current_url == neutral_site.url + "/exit")
+    assert "passport" not in browser.page_source
+    WebDriverWait(browser, WAIT).until(
+        lambda b: not any(e["event"] == "user" for e in stored_events(stack, server_id(sender)))
+    )
+    browser.back()
+    WebDriverWait(browser, WAIT).until(lambda b: b.current_url == neutral_site.url + "/before")
+    open_launcher_page(browser, stack)
+    assert nothing_stored(browser)
+    assert len(bot_messages(browser)) == 1 and "passport" not in browser.page_source
+
+
+def test_a_conversation_survives_closing_and_reopening(browser, stack):
+    open_launcher_page(browser, stack)
+    launcher(browser).click()
+    say(browser, "what is debt bondage")
+    launcher(browser).click()
+    assert is_closed(browser) and still_chatting(browser, stack)
+    launcher(browser).click()
+    assert is_open(browser)
+    assert "debt" in " ".join(bot_messages(browser)).lower()
+    # An answer that comes while the panel is closed marks the button.
+    label = launcher(browser).get_attribute("aria-label")
+    browser.execute_script(
+        "const box = document.querySelector('.nzth-input');"
+        "box.value = 'what is people smuggling';"
+        "box.form.requestSubmit();"
+        "document.querySelector('.nzth-launcher').click();"
+    )
+    assert is_closed(browser)
+    WebDriverWait(browser, WAIT).until(
+        lambda b: "nzth-unread" in (launcher(b).get_attribute("class") or "")
+    )
+    assert launcher(browser).get_attribute("aria-label") == label + ", new answer"
+    launcher(browser).click()
+    assert "nzth-unread" not in launcher(browser).get_attribute("class")
+    assert launcher(browser).get_attribute("aria-label") == label
+    assert "smuggling" in " ".join(bot_messages(browser)).lower()
+    # One conversation all along (the same id), and nothing kept on the device.
+    assert len(set(senders_sent(browser))) == 1
+    assert nothing_stored(browser)
+    # Clearing works as in the page, and leaves the panel open.
+    browser.find_element(By.CSS_SELECTOR, ".nzth-clear").click()
+    WebDriverWait(browser, WAIT).until(lambda b: len(bot_messages(b)) == 1)
+    assert is_open(browser) and "nzth-input" in focused_class(browser)
+
+
+def test_reduced_motion_turns_the_panel_animation_off(browser, stack):
+    browser.execute_cdp_cmd(
+        "Emulation.setEmulatedMedia",
+        {"features": [{"name": "prefers-reduced-motion", "value": "reduce"}]},
+    )
+    open_launcher_page(browser, stack)
+    launcher(browser).click()
+    name = browser.execute_script(
+        "return getComputedStyle(document.querySelector('.nzth')).animationName"
+    )
+    assert name == "none"
+
+
+def test_the_launcher_on_a_phone_screenshot_and_no_sideways_scrolling(
+    browser_factory, stack, screenshots
+):
+    width, height = 360, 740
+    browser = browser_factory(width, height)
+    open_launcher_page(browser, stack)
+    assert browser.execute_script("return window.innerWidth") == width
+
+    def sideways() -> int:
+        return browser.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+
+    assert sideways() <= 0
+    launcher(browser).click()
+    say(browser, "kia ora")
+    say(browser, "help me now")
+    assert sideways() <= 0, f"the page scrolls sideways by {sideways()}px at {width}px wide"
+    settled(browser)
+    # The whole panel is on the screen, above the button, with Leave now and the box.
+    box, button = panel(browser).rect, launcher(browser).rect
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width and box["y"] >= 0
+    assert box["y"] + box["height"] <= button["y"]
+    assert button["x"] + button["width"] <= width and button["y"] + button["height"] <= height
+    for selector in [".nzth-leave", ".nzth-close", ".nzth-input", ".nzth-send", ".nzth-clear"]:
+        part = browser.find_element(By.CSS_SELECTOR, selector)
+        rect = part.rect
+        assert part.is_displayed() and 0 <= rect["y"] and rect["y"] + rect["height"] <= height
+    path = screenshots / "chat-phone-launcher.png"
+    assert browser.save_screenshot(str(path)) and path.stat().st_size > 10_000
+
+
+def test_leave_now_stays_in_sight_when_a_short_screen_scrolls_the_panel(browser_factory, stack):
+    browser = browser_factory(740, 360)  # a phone on its side
+    open_launcher_page(browser, stack)
+    launcher(browser).click()
+    settled(browser)
+    scrolled = browser.execute_script(
+        "const p = document.querySelector('.nzth'); p.scrollTop = p.scrollHeight;return p.scrollTop"
+    )
+    assert scrolled > 0, "the panel fits: this screen is not short enough to test"
+    leave = browser.find_element(By.CSS_SELECTOR, ".nzth-leave")
+    on_top = browser.execute_script(
+        "const r = arguments[0].getBoundingClientRect();"
+        "return document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)"
+        " === arguments[0]",
+        leave,
+    )
+    assert on_top, "Leave now is scrolled away or covered"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.web.server import WebSettings, demo_page, make_app, origin, page_headers
+from bot.web.server import PAGES, WebSettings, demo_page, make_app, origin, page_headers
 
 
 def test_origin_of_a_url():
@@ -15,12 +15,26 @@ def test_origin_of_a_url():
             origin(bad)
 
 
-def test_values_in_the_demo_page_are_escaped():
+@pytest.mark.parametrize("name", sorted(PAGES.values()))
+def test_values_in_the_demo_pages_are_escaped(name):
     page = demo_page(
-        WebSettings(rasa_url='http://x" onload="alert(1)', exit_url="https://a/?q=<b>")
+        WebSettings(rasa_url='http://x" onload="alert(1)', exit_url="https://a/?q=<b>"), name
     )
     assert 'onload="alert(1)"' not in page and "&quot; onload=&quot;" in page
     assert "<b>" not in page and "{{" not in page
+    # Nothing inline that the page's policy would refuse.
+    assert "<script>" not in page and "style=" not in page and "<style" not in page
+
+
+def test_the_chat_is_in_the_page_at_the_root_and_behind_a_button_at_launcher():
+    settings = WebSettings(rasa_url="http://localhost:5005", exit_url="https://e.example")
+
+    def widget_tag(path: str) -> str:
+        page = demo_page(settings, PAGES[path])
+        return page[page.index('<script src="/widget.js"') :].split(">", 1)[0]
+
+    assert 'data-target="#chat"' in widget_tag("/")
+    assert "data-target" not in widget_tag("/launcher")
 
 
 def test_the_page_may_only_connect_to_the_rasa_server():
@@ -61,6 +75,7 @@ def test_the_widget_never_touches_device_storage_or_parses_html():
         ("/widget.js", "application/javascript"),
         ("/widget.css", "text/css"),
         ("/", "text/html"),
+        ("/launcher", "text/html"),
     ],
 )
 async def test_no_file_the_chat_uses_is_kept_in_the_browser_cache(path, content_type):

@@ -7,6 +7,13 @@
  *           data-title="Help with people trafficking" data-lang="en"
  *           data-exit-url="https://www.metservice.com" data-target="#chat" defer></script>
  *
+ * With data-target, the chat is shown in that element, open. Without it (or when
+ * no element matches), a round chat button sits in the bottom right corner of
+ * the page: it opens and closes the chat panel above it. Opening moves the focus
+ * to the message box, closing returns it to the button. Closing only hides the
+ * panel: the conversation stays (in memory) until "Clear this conversation",
+ * quick exit or leaving the page.
+ *
  * Safety and privacy:
  * - Nothing is written to the device: no cookies, localStorage, sessionStorage
  *   or IndexedDB. The conversation id is random and lives in memory only, so
@@ -14,7 +21,10 @@
  * - "Leave now", the Esc key, or Ctrl+Shift+X: stop talking to the server, ask
  *   it to forget the conversation, remove the conversation from the page and
  *   from memory, and replace the page with a neutral site (location.replace, so
- *   Back does not return). The keys never fire while typing: not during IME
+ *   Back does not return). The keys work on the whole page, whether the chat
+ *   panel is open or closed: someone may have hidden the chat, and the page
+ *   itself (help with people trafficking) is what must go. They never fire while
+ *   typing: not during IME
  *   composition (Chinese, Japanese, Korean...), and Ctrl+Shift+X is a chord no
  *   text entry produces (not AltGr, which is Ctrl+Alt on Windows, nor Option).
  * - "Clear this conversation" asks the server to delete it, then starts afresh.
@@ -60,6 +70,24 @@
     }).join("");
   }
 
+  // A line icon, drawn in the current text colour and hidden from screen readers.
+  function icon(path, className) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    var attributes = {
+      "class": className, viewBox: "0 0 24 24", width: "24", height: "24", fill: "none",
+      stroke: "currentColor", "stroke-width": "2", "stroke-linecap": "round",
+      "stroke-linejoin": "round", "aria-hidden": "true", focusable: "false"
+    };
+    Object.keys(attributes).forEach(function (name) {
+      svg.setAttribute(name, attributes[name]);
+    });
+    var line = document.createElementNS(ns, "path");
+    line.setAttribute("d", path);
+    svg.appendChild(line);
+    return svg;
+  }
+
   function el(tag, attributes, text) {
     var node = document.createElement(tag);
     Object.keys(attributes || {}).forEach(function (name) {
@@ -83,13 +111,26 @@
   }
 
   // --- the widget's parts -----------------------------------------------------
-  var root = el("section", { "class": "nzth", lang: config.lang, "aria-label": config.title });
+  var mount = config.target ? document.querySelector(config.target) : null;
+  var withLauncher = !mount;  // no place in the page: a button in the corner opens the chat
+
+  var panelId = "nzth-panel-" + newId().slice(0, 8);
+  var root = el("section", {
+    "class": "nzth", id: panelId, lang: config.lang, "aria-label": config.title
+  });
   var header = el("div", { "class": "nzth-header" });
   header.appendChild(el("h2", { "class": "nzth-title" }, config.title));
   var leaveButton = el("button", {
     type: "button", "class": "nzth-leave", "aria-keyshortcuts": SHORTCUTS
   }, "Leave now");
   header.appendChild(leaveButton);
+  var closeButton = null;
+  if (withLauncher) {
+    // Hides the panel; the conversation is kept ("Leave now" is the way out).
+    closeButton = el("button", { type: "button", "class": "nzth-close", "aria-label": "Close chat" });
+    closeButton.appendChild(icon("M6 6l12 12M18 6L6 18", "nzth-icon"));
+    header.appendChild(closeButton);
+  }
   root.appendChild(header);
 
   root.appendChild(el("p", { "class": "nzth-notice" },
@@ -127,12 +168,31 @@
   var clearButton = el("button", { type: "button", "class": "nzth-clear" }, "Clear this conversation");
   root.appendChild(clearButton);
 
-  var mount = config.target ? document.querySelector(config.target) : null;
-  if (!mount) {
-    mount = el("div", { "class": "nzth-floating" });
-    document.body.appendChild(mount);
+  var dock = null;
+  var launcher = null;
+  var launcherLabel = "Chat: " + config.title;
+  if (withLauncher) {
+    // The panel above a round button, fixed in the bottom right corner. The
+    // button's state (aria-expanded) says whether the panel is open.
+    dock = el("div", { "class": "nzth-dock", lang: config.lang });
+    root.hidden = true;
+    root.classList.add("nzth-panel");
+    dock.appendChild(root);
+    launcher = el("button", {
+      type: "button", "class": "nzth-launcher", "aria-label": launcherLabel,
+      "aria-expanded": "false", "aria-controls": panelId
+    });
+    // A speech bubble while closed, a cross while open (widget.css shows one).
+    launcher.appendChild(icon(
+      "M4 5.5A2.5 2.5 0 0 1 6.5 3h11A2.5 2.5 0 0 1 20 5.5v8a2.5 2.5 0 0 1-2.5 2.5H10l-4.5 4v-4A2.5 2.5 0 0 1 4 13.5z",
+      "nzth-icon nzth-icon-chat"
+    ));
+    launcher.appendChild(icon("M6 6l12 12M18 6L6 18", "nzth-icon nzth-icon-close"));
+    dock.appendChild(launcher);
+    document.body.appendChild(dock);
+  } else {
+    mount.appendChild(root);
   }
-  mount.appendChild(root);
 
   // --- showing messages ---------------------------------------------------------
   function scrollToEnd() {
@@ -268,6 +328,9 @@
       if (state.pending === controller) {
         state.pending = null;
         setBusy(false);
+        if (!isOpen()) {
+          setUnread(true);  // answered while the panel was closed
+        }
       }
     });
   }
@@ -333,9 +396,36 @@
     state.sender = null;
     state.pending = null;
     input.value = "";
-    root.remove();
+    (dock || root).remove();
     document.title = "";
     window.location.replace(config.exitUrl);
+  }
+
+  // --- the launcher: opening and closing the panel ---------------------------------
+  function isOpen() {
+    return !withLauncher || !root.hidden;
+  }
+
+  function setUnread(unread) {
+    if (!launcher) {
+      return;
+    }
+    launcher.classList.toggle("nzth-unread", unread);
+    launcher.setAttribute("aria-label", unread ? launcherLabel + ", new answer" : launcherLabel);
+  }
+
+  function openPanel() {
+    root.hidden = false;
+    launcher.setAttribute("aria-expanded", "true");
+    setUnread(false);
+    log.scrollTop = log.scrollHeight;
+    input.focus();
+  }
+
+  function closePanel() {
+    root.hidden = true;
+    launcher.setAttribute("aria-expanded", "false");
+    launcher.focus();
   }
 
   // --- events --------------------------------------------------------------------
@@ -348,6 +438,16 @@
   });
   leaveButton.addEventListener("click", leaveNow);
   clearButton.addEventListener("click", clearConversation);
+  if (withLauncher) {
+    launcher.addEventListener("click", function () {
+      if (isOpen()) {
+        closePanel();
+      } else {
+        openPanel();
+      }
+    });
+    closeButton.addEventListener("click", closePanel);
+  }
   // While an input method composes text (Chinese, Japanese, Korean...), Esc
   // cancels the composition: such key presses are the IME's, never an exit.
   function composing(event) {
