@@ -64,6 +64,9 @@ class ContentSlotsForm(SafeFormValidationAction):
     def read(self, answer: Any) -> Any:
         """The slot's value for an answer, or None to ask again (each subclass says how)."""
 
+    def respond(self, slot: str, value: Any, dispatcher: CollectingDispatcher) -> None:
+        """Say something at once about an answer, before the next question (nothing by default)."""
+
     def __getattr__(self, attribute: str) -> Callable[..., dict[str, Any]]:
         # Only called for attributes the class does not have: validate_<slot>.
         slot = attribute[len("validate_") :] if attribute.startswith("validate_") else None
@@ -71,7 +74,9 @@ class ContentSlotsForm(SafeFormValidationAction):
             raise AttributeError(f"{type(self).__name__} has no attribute {attribute!r}")
 
         def validate(slot_value, dispatcher, tracker, domain) -> dict[str, Any]:
-            return {slot: self.read(slot_value)}
+            value = self.read(slot_value)
+            self.respond(slot, value, dispatcher)
+            return {slot: value}
 
         validate.__name__ = attribute
         return validate

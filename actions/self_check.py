@@ -1,6 +1,8 @@
 """The anonymous self-check: read yes, no or skip, then summarise the signs.
 
-The summary lists the signs answered yes, never a verdict. Nothing is stored
+The summary lists the signs answered yes, never a verdict. A yes to a question
+marked `urgent` in self_check.yml (locked in, threats of violence) gets the
+111 answer at once, before the next question. Nothing is stored
 beyond the conversation's own slots. Answers are read by the shared reader in
 actions/answers.py; the questions are in actions/content/self_check.yml, read
 when an action first needs them.
@@ -19,6 +21,8 @@ from actions.answers import SELF_CHECK_FILE, parse_answer_words, read_answer
 from actions.content import content_loader, content_path, mapping, read_content
 from actions.fallback import answers_safely
 from actions.forms import ContentSlotsForm
+
+URGENT_RESPONSE = "utter_self_check_urgent"  # domain/safety.yml
 
 
 def parse_self_check(raw: Any) -> dict[str, Any]:
@@ -63,6 +67,14 @@ class ValidateSelfCheckForm(ContentSlotsForm):
     def read(self, answer: Any) -> str | None:
         """'yes', 'no' or 'skipped' (see `read_answer`); None asks again."""
         return read_answer(answer)
+
+    def respond(self, slot: str, value: Any, dispatcher: CollectingDispatcher) -> None:
+        """111 at once after a yes to a question marked `urgent` (locked in, threats).
+
+        The form then goes on to its next question: the person can carry on or stop.
+        """
+        if value == "yes" and load_self_check()["questions"][slot].get("urgent"):
+            dispatcher.utter_message(response=URGENT_RESPONSE)
 
 
 class ActionSelfCheckSummary(Action):

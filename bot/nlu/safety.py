@@ -34,7 +34,18 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    EXTRACTOR,
+    INTENT,
+    INTENT_NAME_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -42,12 +53,19 @@ from bot.text import valid_text
 
 TERMS_FILE = Path(__file__).with_name("safety_terms.yml")
 VERDICT = "safety_verdict"  # message property shared by the two components
+KIND = "safety_danger_kind"  # the kind of danger, when the verdict is EMERGENCY
+DANGER_KIND = "danger_kind"  # the entity (and slot) that picks the 111 answer's variation
 
 EMERGENCY = "emergency"
 STOP = "stop"
 FORGET = "forget_me"
 NON_ENGLISH = "non_english"
 NO_WORDS = "nlu_fallback"
+# Kinds of danger, most specific first: when a message matches more than one,
+# the first wins (tests/unit/test_safety.py). POLICE is also the kind when the
+# classifier, not a pattern, found the danger.
+SELF_HARM, MEDICAL, POLICE = "self_harm", "medical", "police"
+DANGER_KINDS = (SELF_HARM, MEDICAL, POLICE)
 
 # The few patterns of our own below are simple enough for Python's engine
 # (no nested or unbounded overlapping repeats: each runs in linear time, which
@@ -83,6 +101,7 @@ class SafetyTerms:
 
     emergency: tuple[Any, ...]
     any_emergency: Any  # all of them in one RE2 pattern: one pass over the text
+    kinds: tuple[tuple[str, Any], ...]  # (kind, its patterns in one), in DANGER_KINDS order
     not_emergency: tuple[str, ...]
     exit: frozenset
     forget: frozenset
@@ -102,17 +121,19 @@ def load_terms(path: Path = TERMS_FILE) -> SafetyTerms:
     """
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        by_kind = raw["emergency"]
+        if not isinstance(by_kind, dict) or sorted(by_kind) != sorted(DANGER_KINDS):
+            raise SafetyTermsError(f"{path}: emergency must have the kinds {DANGER_KINDS}")
         emergency = []
-        for pattern in raw["emergency"]:
+        for pattern in (p for kind in DANGER_KINDS for p in by_kind[kind]):
             try:
                 emergency.append(re2.compile(pattern, re2_options()))
             except re2.error as exc:
                 raise SafetyTermsError(f"{path}: RE2 cannot run {pattern!r}: {exc}") from None
         return SafetyTerms(
             emergency=tuple(emergency),
-            any_emergency=re2.compile(
-                "|".join(f"(?:{p})" for p in raw["emergency"]), re2_options()
-            ),
+            any_emergency=_one_pattern(p.pattern for p in emergency),
+            kinds=tuple((kind, _one_pattern(by_kind[kind])) for kind in DANGER_KINDS),
             not_emergency=tuple(
                 " ".join(phrase.lower().split()) for phrase in raw.get("not_emergency") or []
             ),
@@ -121,6 +142,11 @@ def load_terms(path: Path = TERMS_FILE) -> SafetyTerms:
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
         raise SafetyTermsError(f"{path}: {type(exc).__name__}: {exc}") from None
+
+
+def _one_pattern(patterns) -> Any:
+    """Several patterns as one RE2 pattern (any of them), case-insensitive."""
+    return re2.compile("|".join(f"(?:{p})" for p in patterns), re2_options())
 
 
 def normalise(text: str) -> str:
@@ -236,22 +262,45 @@ def _letters(text: str) -> list[str]:
     return [c for c in text if c.isalpha()]
 
 
-def signals_danger(text: str, terms: SafetyTerms | None = None) -> bool:
-    """Whether any emergency pattern matches `text` (in linear time, under RE2).
+def danger_kind(text: str, terms: SafetyTerms | None = None) -> str | None:
+    """The kind of danger `text` signals (SELF_HARM, MEDICAL, POLICE), or None.
 
-    Phrases listed as not_emergency ("emergency accommodation", "lock me up")
-    are taken out first: RE2 has no look-ahead to exclude them in the pattern.
+    Each pattern runs in linear time, under RE2: first all of them in one pass,
+    then, only for a message that matched, each kind in order. Phrases listed
+    as not_emergency ("emergency accommodation", "lock me up") are taken out
+    first: RE2 has no look-ahead to exclude them in the pattern.
     """
     terms = terms or load_terms()
     lowered = text.lower()
     for phrase in terms.not_emergency:
         if phrase in lowered:
             lowered = lowered.replace(phrase, " ")
-    return terms.any_emergency.search(lowered) is not None
+    if terms.any_emergency.search(lowered) is None:
+        return None
+    return next((kind for kind, pattern in terms.kinds if pattern.search(lowered)), POLICE)
+
+
+def signals_danger(text: str, terms: SafetyTerms | None = None) -> bool:
+    """Whether any emergency pattern matches `text` (in linear time, under RE2)."""
+    return danger_kind(text, terms) is not None
+
+
+def judge(text: str, terms: SafetyTerms | None = None, raw: str | None = None) -> tuple:
+    """(verdict, kind of danger): `classify_text`'s verdict, and the kind when it is EMERGENCY."""
+    terms = terms or load_terms()
+    kind = danger_kind(text, terms)
+    if kind is None and raw is not None and "<" in raw:
+        kind = danger_kind(_visible(raw), terms)
+    if kind is not None:
+        return EMERGENCY, kind
+    return classify_text(text, terms, raw=raw, danger_checked=True), None
 
 
 def classify_text(
-    text: str, terms: SafetyTerms | None = None, raw: str | None = None
+    text: str,
+    terms: SafetyTerms | None = None,
+    raw: str | None = None,
+    danger_checked: bool = False,
 ) -> str | None:
     """The safety verdict for cleaned text, or None when the classifier decides.
 
@@ -259,13 +308,15 @@ def classify_text(
     for in both, so that "<help me now>" or words inside a script tag still get
     111. Order matters: danger beats everything, then an exit word, then the
     "forget me" command, then text the classifier cannot read (no letters;
-    mostly a non-Latin script).
+    mostly a non-Latin script). `danger_checked`: the caller has looked for
+    danger already (`judge`), so the patterns do not run twice.
     """
     terms = terms or load_terms()
-    if signals_danger(text, terms):
-        return EMERGENCY
-    if raw is not None and "<" in raw and signals_danger(_visible(raw), terms):
-        return EMERGENCY
+    if not danger_checked:
+        if signals_danger(text, terms):
+            return EMERGENCY
+        if raw is not None and "<" in raw and signals_danger(_visible(raw), terms):
+            return EMERGENCY
     words = normalise(text)
     if words in terms.exit:
         return STOP
@@ -317,7 +368,9 @@ class InputGuard(GraphComponent):
             raw = message.get(TEXT) or ""
             # Look for danger in the whole message, even past max_chars.
             cleaned = clean_text(raw, len(raw) + 1)
-            message.set(VERDICT, classify_text(cleaned, self._terms, raw=raw))
+            verdict, kind = judge(cleaned, self._terms, raw=raw)
+            message.set(VERDICT, verdict)
+            message.set(KIND, kind)
             message.set(TEXT, nlu_view(cleaned, self._max_chars, self._max_tokens))
         return messages
 
@@ -354,16 +407,40 @@ class SafetyNet(GraphComponent):
         """Make each message's safety verdict, if any, its intent (confidence 1.0).
 
         The verdict also goes first in the intent ranking; messages without one
-        keep the classifier's intent and ranking.
+        keep the classifier's intent and ranking. Every message whose intent ends
+        up `emergency` gets the entity `danger_kind` (the pattern's kind, or
+        POLICE when the classifier found the danger), so that the slot of that
+        name, which picks the 111 answer's variation, never keeps an earlier
+        message's kind.
         """
         for message in messages:
             verdict = message.get(VERDICT)
-            if verdict is None:
-                continue
-            intent = {INTENT_NAME_KEY: verdict, PREDICTED_CONFIDENCE_KEY: 1.0}
-            ranking = [intent] + [
-                r for r in message.get("intent_ranking") or [] if r.get(INTENT_NAME_KEY) != verdict
-            ]
-            message.set(INTENT, intent, add_to_output=True)
-            message.set("intent_ranking", ranking, add_to_output=True)
+            if verdict is not None:
+                intent = {INTENT_NAME_KEY: verdict, PREDICTED_CONFIDENCE_KEY: 1.0}
+                ranking = [intent] + [
+                    r
+                    for r in message.get("intent_ranking") or []
+                    if r.get(INTENT_NAME_KEY) != verdict
+                ]
+                message.set(INTENT, intent, add_to_output=True)
+                message.set("intent_ranking", ranking, add_to_output=True)
+            if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == EMERGENCY:
+                self._set_kind(message, message.get(KIND) or POLICE)
         return messages
+
+    @staticmethod
+    def _set_kind(message: Message, kind: str) -> None:
+        """Put the entity danger_kind (and no other of that name) on the message."""
+        entities = [
+            e for e in message.get(ENTITIES) or [] if e.get(ENTITY_ATTRIBUTE_TYPE) != DANGER_KIND
+        ]
+        entities.append(
+            {
+                ENTITY_ATTRIBUTE_TYPE: DANGER_KIND,
+                ENTITY_ATTRIBUTE_VALUE: kind,
+                ENTITY_ATTRIBUTE_START: 0,
+                ENTITY_ATTRIBUTE_END: len(message.get(TEXT) or ""),
+                EXTRACTOR: "SafetyNet",
+            }
+        )
+        message.set(ENTITIES, entities, add_to_output=True)

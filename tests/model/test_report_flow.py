@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_invariants import REPORT_ANSWERS, REPORT_ENTRY, first_text
 
 from actions.outbox import Outbox
 from actions.report import SENSITIVE_SLOTS
+from form_steps import REPORT_ANSWERS, REPORT_ENTRY, first_text
 
 CONTACT = "021 555 0199"
 

@@ -9,16 +9,21 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.safety import (
+    DANGER_KIND,
     EMERGENCY,
     FORGET,
+    MEDICAL,
     NO_WORDS,
     NON_ENGLISH,
+    POLICE,
+    SELF_HARM,
     STOP,
     VERDICT,
     InputGuard,
     SafetyNet,
     classify_text,
     clean_text,
+    judge,
     load_terms,
 )
 from nlu_files import read_examples
@@ -205,3 +210,88 @@ def test_guard_cleans_training_data_the_same_way():
     data = TrainingData([Message({TEXT: "<i>hi</i>", INTENT: "greet"})])
     InputGuard({"max_chars": 1000}).process_training_data(data)
     assert data.training_examples[0].get(TEXT) == "hi"
+
+
+# --- kinds of danger: Police, an ambulance, self-harm ---------------------------------
+
+DANGER_KINDS_FILE = ROOT / "tests" / "support" / "danger_kinds.yml"
+
+
+def kind_of(text: str):
+    return judge(clean_text(text, 10_000))
+
+
+def danger_phrases(kind: str) -> list[str]:
+    import yaml
+
+    return yaml.safe_load(DANGER_KINDS_FILE.read_text(encoding="utf-8"))[kind]
+
+
+@pytest.mark.parametrize("kind", [POLICE, MEDICAL, SELF_HARM])
+def test_held_out_phrases_of_each_kind_get_111_and_their_kind(kind):
+    """Phrases written apart from the patterns (tests/support/danger_kinds.yml)."""
+    wrong = [(t, kind_of(t)) for t in danger_phrases(kind) if kind_of(t) != (EMERGENCY, kind)]
+    assert wrong == []
+
+
+def test_held_out_phrases_that_are_not_danger_get_no_verdict():
+    assert [t for t in danger_phrases("not_danger") if kind_of(t)[0] is not None] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("i dont want to live anymore", SELF_HARM),  # was read as an exit word
+        ("i want to kill myself", SELF_HARM),  # got the Police answer, no 1737
+        ("my friend is bleeding a lot and can't breathe", MEDICAL),
+        ("the boss hurt a worker, he is unconscious", MEDICAL),
+        ("he is hitting me", POLICE),
+        # When kinds overlap, the most specific wins: self-harm, then medical.
+        ("they beat me every day and i want to die", SELF_HARM),
+        ("he beat her and now she is bleeding a lot", MEDICAL),
+    ],
+)
+def test_issue_examples_of_each_kind(text, kind):
+    assert kind_of(text) == (EMERGENCY, kind)
+
+
+@pytest.mark.parametrize(
+    "text", ["what is unconscious bias", "he broke my phone", "I took pills for my headache"]
+)
+def test_words_of_medical_danger_in_ordinary_sentences_are_not_danger(text):
+    assert kind_of(text) == (None, None) or kind_of(text)[0] != EMERGENCY
+
+
+def test_a_terms_file_without_the_three_kinds_is_refused(tmp_path):
+    from bot.nlu.safety import SafetyTermsError
+
+    path = tmp_path / "terms.yml"
+    path.write_text("emergency: ['help']\nexit: [stop]\nforget: [forget me]\n")
+    with pytest.raises(SafetyTermsError, match="kinds"):
+        load_terms(path)
+
+
+def kind_entities(message: Message) -> list:
+    return [e["value"] for e in message.get("entities") or [] if e["entity"] == DANGER_KIND]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("i want to kill myself", SELF_HARM), ("he is unconscious", MEDICAL), ("help", POLICE)],
+)
+def test_the_safety_net_names_the_kind_in_the_entity_that_picks_the_answer(text, kind):
+    message = run_pipeline(text, "greet")
+    assert message.get(INTENT)["name"] == EMERGENCY
+    assert kind_entities(message) == [kind]
+
+
+def test_danger_found_by_the_classifier_alone_is_police():
+    message = run_pipeline("the agency men have come back with big sticks", EMERGENCY)
+    assert message.get(VERDICT) is None  # no pattern: the classifier found it
+    assert kind_entities(message) == [POLICE]
+
+
+def test_no_kind_on_a_message_that_is_not_danger():
+    assert (
+        kind_entities(run_pipeline("what is people trafficking", "faq_what_is_trafficking")) == []
+    )
