@@ -61,7 +61,7 @@ test-e2e: ## The running assistant: the widget in headless Chromium, the messagi
 stories: ## Conversation tests: rasa test core on tests/test_stories.yml
 	scripts/test.sh --only stories
 
-eval: ## Held-out NLU evaluations (both sets), with their F1 gates
+eval: ## Held-out NLU evaluations (all three sets), with their F1 gates
 	scripts/test.sh --only eval
 
 bench: ## Benchmark answer time and memory (start `make run` in another terminal first)
