@@ -19,6 +19,12 @@ the assistant as an empty message, which gets its calm answer.
 Answers go out through Twilio's Messages API from the number that was written
 to. On SMS, Twilio itself answers STOP (and blocks further messages), so the
 assistant ends any question flow but sends nothing back.
+
+SMS answers are GSM-7 and at most two SMS parts a message (bot/channels/sms.py):
+a longer answer is sent a page at a time, and "MORE" gets the next page;
+"SOURCE" gets the source of the last answer, which SMS and WhatsApp answers
+only offer. Both are answered here, without a turn of the assistant, when
+there is something to send; otherwise the word goes to the assistant as usual.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ from bot.channels.messaging import (
     send_with_retry,
     split_text,
 )
+from bot.channels.sms import Pager, command, paginate, to_gsm7
 
 logger = logging.getLogger(__name__)
 
@@ -123,14 +130,25 @@ def read_message(fields: MultiDict[str]) -> Message:
 
 
 def render(message: dict[str, Any], limit: int) -> tuple:
-    """(pieces of text, option payloads): links and numbered options as plain text."""
+    """(pieces of text, option payloads): links and numbered options as plain text.
+
+    On SMS (`limit` SMS_LIMIT) the text is GSM-7 where it can be, and the pieces
+    are its pages (`paginate`): the first is sent now, the rest on MORE.
+    """
     parts = [message.get("text") or ""]
     parts += link_lines(message.get("custom"))
     buttons = message.get("buttons") or []
     if buttons:
         parts += numbered(buttons) + ["Reply with a number."]
     body = "\n".join(p for p in parts if p)
-    return split_text(body, limit), [str(b.get("payload", "")) for b in buttons]
+    pieces = paginate(to_gsm7(body)) if limit == SMS_LIMIT else split_text(body, limit)
+    return pieces, [str(b.get("payload", "")) for b in buttons]
+
+
+def sms_source(message: dict[str, Any]) -> str | None:
+    """The source an SMS or WhatsApp answer offers on request (utter_source's `custom`)."""
+    source = (message.get("custom") or {}).get("sms_source")
+    return str(source) if source else None
 
 
 class TwilioOutput(RenderingOutput, OutputChannel):
@@ -141,13 +159,26 @@ class TwilioOutput(RenderingOutput, OutputChannel):
         self.limit = WHATSAPP_LIMIT if to.startswith("whatsapp:") else SMS_LIMIT
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
-        """Send one answer as one or more texts; nothing after an opt-out (STOP).
+        """Send one answer; nothing after an opt-out (STOP).
 
-        Its options are remembered even then, so that a number typed later works.
+        On SMS only its first page goes now, and the others wait for MORE; on
+        WhatsApp it goes whole, in pieces within WhatsApp's limit. Its options
+        (and its source, for SOURCE) are remembered even after an opt-out, so
+        that a number typed later works.
         """
         pieces, payloads = render(message, self.limit)
         if payloads:
             self.channel.options.remember(recipient_id, payloads)
+        source = sms_source(message)
+        if source:
+            self.channel.pager.keep_source(recipient_id, source)
+        if self.limit == SMS_LIMIT and len(pieces) > 1:
+            self.channel.pager.keep_pages(recipient_id, pieces[1:])
+            pieces = pieces[:1]
+        await self.send_texts(pieces)
+
+    async def send_texts(self, pieces: list[str]) -> None:
+        """Send each piece as one text message, in order (none after an opt-out)."""
         if self.silent:
             return
         url = (
@@ -176,6 +207,28 @@ class TwilioInput(MessagingInput, InputChannel):
         super().__init__(settings, secret)
         if self.settings is not None:
             self.validator = RequestValidator(self.settings["TWILIO_AUTH_TOKEN"])
+        self.pager = Pager()
+
+    async def reply_or_handle(self, on_new_message, message: Message, output: TwilioOutput):
+        """Answer MORE or SOURCE from memory when there is something to send.
+
+        Otherwise pass the message to the assistant, and drop the pages kept.
+        """
+        conversation = self.conversation(message.sender)
+        asked = command(message.body)
+        if asked == "more":
+            page = self.pager.next_page(conversation)
+            if page is not None:
+                return await output.send_texts([page])
+        elif asked == "source":
+            source = self.pager.source(conversation)
+            if source is not None:
+                sms = output.limit == SMS_LIMIT
+                pages = paginate(to_gsm7(source)) if sms else [source]
+                self.pager.keep_pages(conversation, pages[1:])
+                return await output.send_texts(pages[:1])
+        self.pager.keep_pages(conversation, [])
+        await self.handle(on_new_message, message.sender, message.body, output)
 
     def auth(self) -> aiohttp.BasicAuth:
         """The account's credentials for Twilio's API."""
@@ -231,9 +284,7 @@ class TwilioInput(MessagingInput, InputChannel):
                 return response.text("Bad request", status=400)
             if self.first_time(message.sid):
                 output = TwilioOutput(self, message.sender, message.ours, message.opted_out)
-                self.background.run(
-                    self.handle(on_new_message, message.sender, message.body, output)
-                )
+                self.background.run(self.reply_or_handle(on_new_message, message, output))
             return response.text(EMPTY_TWIML, content_type="text/xml")
 
         return twilio

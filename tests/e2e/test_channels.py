@@ -18,6 +18,7 @@ import pytest
 from twilio.request_validator import RequestValidator
 
 from bot.channels.messaging import conversation_id
+from bot.channels.sms import PAGE_SEPTETS, is_gsm7, measure
 from channel_payloads import (
     NON_ASCII_TEXTS,
     messenger_delivery as meta_delivery,
@@ -291,6 +292,25 @@ def test_twilio_emergency_uses_the_sms_wording(stack, platform):
     (text,) = wait_for(lambda: twilio_sent(platform, phone))
     assert text.startswith("If you or someone else is in danger right now, call 111")
     assert "press 55" in text
+
+
+def test_sms_answers_are_gsm7_two_parts_at_most_and_the_source_comes_on_request(stack, platform):
+    phone = new_phone()
+    assert post_twilio(stack, twilio_params("what is people trafficking", phone)) == 200
+    wait_for(lambda: any("SOURCE" in a for a in twilio_sent(platform, phone)))
+    answers = twilio_sent(platform, phone)
+    assert all(is_gsm7(a) and measure(a) <= PAGE_SEPTETS for a in answers), answers
+    assert not any("Source:" in a for a in answers)  # offered, not sent
+    assert post_twilio(stack, twilio_params("SOURCE", phone)) == 200
+    source = wait_for(lambda: twilio_sent(platform, phone)[len(answers) :])
+    assert source[0].startswith("Source:") and is_gsm7(source[0])
+
+
+def test_thoughts_of_suicide_on_sms_get_111_and_1737_never_the_exit_answer(stack, platform):
+    phone = new_phone()
+    post_twilio(stack, twilio_params("i dont want to live anymore", phone))
+    (text,) = wait_for(lambda: twilio_sent(platform, phone))
+    assert "1737" in text and "111" in text and "stopped" not in text
 
 
 def test_twilio_sending_is_retried_when_rate_limited(stack, platform):

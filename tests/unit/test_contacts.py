@@ -117,7 +117,9 @@ def test_tel_links(phone, uri):
         ("report_anonymous", "public", "crimestoppers"),
         ("report_police", "worker_witness", "police_105"),
         ("employment", "victim", "employment_nz"),
-        ("visa", "victim", "immigration_nz"),
+        ("visa", "victim", "community_law"),
+        ("family_violence", "victim", "womens_refuge"),
+        ("health", "public", "healthline"),
         ("sexual_exploitation", "victim", "victim_support"),
         ("someone_to_talk_to", "victim", "victim_support"),
         ("someone_to_talk_to", "public", "need_to_talk"),
@@ -129,3 +131,46 @@ def test_choose_by_need_and_asker(need, asker, expected_first):
     chosen = choose(need, asker)
     assert chosen and chosen[0].key == expected_first
     assert all(need in c.helps_with for c in chosen)
+
+
+# Free, independent and confidential advice comes first for visa worries, and
+# only then the government agency (the order is the order of contacts.yml).
+@pytest.mark.parametrize("asker", [None, "victim", "friend_family", "worker_witness", "public"])
+def test_visa_worries_get_independent_advice_before_immigration_nz(asker):
+    keys = [c.key for c in choose("visa", asker)]
+    assert keys[0] in ("community_law", "citizens_advice"), keys
+    assert "citizens_advice" in keys
+    if "immigration_nz" in keys:
+        assert keys.index("immigration_nz") > keys.index("citizens_advice")
+        assert keys.index("immigration_nz") > keys.index("community_law")
+
+
+def test_visa_order_for_the_person_or_their_family():
+    for asker in ("victim", "friend_family"):
+        keys = [c.key for c in choose("visa", asker)]
+        assert keys == ["community_law", "citizens_advice", "immigration_nz"]
+
+
+def test_the_order_comes_from_the_file():
+    """choose() keeps the directory's order: moving a contact in the YAML moves it."""
+    directory = load_contacts()
+    reversed_directory = dict(reversed(list(directory.items())))
+    keys = [c.key for c in choose("visa", "victim", reversed_directory)]
+    assert keys == ["immigration_nz", "citizens_advice", "community_law"]
+
+
+def test_citizens_advice_says_what_the_fact_sheet_says():
+    cab = load_contacts()["citizens_advice"]
+    assert cab.phone == "0800 367 222" and cab.anonymous
+    assert "free" in cab.hours.lower() and "private" in cab.hours.lower()
+    assert "without a valid visa" in cab.hours and "name" in cab.hours
+
+
+def test_womens_refuge_and_healthline_say_what_the_fact_sheet_says():
+    contacts = load_contacts()
+    refuge, health = contacts["womens_refuge"], contacts["healthline"]
+    assert refuge.phone == "0800 733 843" and refuge.phone_words == "0800 REFUGE"
+    assert "For women" in refuge.hours and "Shielded Site" in refuge.hours
+    assert "no history" in refuge.hours
+    assert health.phone == "0800 611 116"
+    assert "Any time" in health.hours and "free" in health.hours and "nurse" in health.hours

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.contacts import ASKERS, NEEDS, load_contacts
+from actions.contacts import ASKERS, NEEDS, choose, load_contacts
 from actions.support import (
+    MAX_CONTACTS,
     ActionHandoffSupport,
     ValidateSupportForm,
     contact_line,
@@ -51,6 +52,16 @@ def test_every_button_selects_a_different_option(response, group):
         ("i need a lawyer", "legal"),
         ("i no speak english good", "interpreter"),
         ("just someone to talk to please", "someone_to_talk_to"),
+        ("my husband hurts me at home", "family_violence"),
+        ("domestic violence", "family_violence"),
+        ("abuse at home", "family_violence"),
+        ("my boyfriend controls me", "family_violence"),
+        ("my boss controls me", "employment"),
+        ("im on my partner's visa", "visa"),
+        ("my partner and i work on a farm, no pay", "employment"),
+        ("i am sick", "health"),
+        ("injured my back, not sure what to do", "health"),
+        ("my sister is ill and scared", "health"),
         ("banana", None),
         ("", None),
     ],
@@ -111,7 +122,10 @@ async def test_validation_maps_answers_and_rejects_unclear_ones(dispatcher, make
     [
         ("employment", "victim", "Employment New Zealand", None),
         ("sexual_exploitation", "friend_family", "Victim Support", None),
-        ("someone_to_talk_to", "public", "Need to Talk? 1737", "Canterbury"),
+        ("someone_to_talk_to", "public", "Need to Talk?", "Canterbury"),
+        ("visa", "victim", "Community Law Centres", None),
+        ("family_violence", "victim", "Women's Refuge", None),
+        ("health", "worker_witness", "Healthline", "Canterbury"),
     ],
 )
 async def test_hand_off_fills_the_slots(dispatcher, make_tracker, need, asker, first, region):
@@ -134,3 +148,63 @@ def test_the_place_lookup_table_lists_exactly_the_places_with_a_region():
     (table,) = [item for item in lookup["nlu"] if item.get("lookup") == "place"]
     names = [line.strip()[2:] for line in table["examples"].splitlines() if line.strip()]
     assert sorted(names) == sorted(load_places())
+
+
+def test_every_need_has_a_button():
+    chosen = {
+        match_option(p, load_options()["needs"]) for p in button_payloads("utter_ask_support_need")
+    }
+    assert chosen == set(load_options()["needs"])
+
+
+SUPPORT_ONLY = {"danger_now", "report_police", "report_anonymous"}  # the Police hand-off's
+
+
+def test_every_support_contact_can_be_reached_from_the_chooser():
+    """No service in the directory is left out: Women's Refuge and Healthline were."""
+    needs = load_options()["needs"]
+    reachable = {
+        c.key
+        for need in needs
+        for asker in [*ASKERS, None]
+        for c in choose(need, asker)[:MAX_CONTACTS]
+    }
+    for contact in load_contacts().values():
+        if contact.helps_with - SUPPORT_ONLY:
+            assert contact.key in reachable, contact.key
+
+
+@pytest.mark.parametrize(
+    "payload, first",
+    [
+        ("Visa or immigration worries", "• Community Law Centres"),
+        ("Violence or control at home", "• Women's Refuge: 0800 733 843 (0800 REFUGE)"),
+        ("Health or an injury", "• Healthline: 0800 611 116"),
+    ],
+)
+async def test_a_button_leads_to_its_services(dispatcher, make_tracker, payload, first):
+    need = match_option(payload, load_options()["needs"])
+    tracker = make_tracker("affirm", support_need=need, support_asker="victim")
+    events = await ActionHandoffSupport().run(dispatcher, tracker, {})
+    lines = {e["name"]: e["value"] for e in events}["support_contacts"].splitlines()
+    assert lines[0].startswith(first)
+
+
+async def test_visa_worries_list_free_independent_advice_before_immigration_nz(
+    dispatcher, make_tracker
+):
+    tracker = make_tracker("affirm", support_need="visa", support_asker="victim")
+    events = await ActionHandoffSupport().run(dispatcher, tracker, {})
+    lines = {e["name"]: e["value"] for e in events}["support_contacts"].splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "• Community Law Centres",
+        "• Citizens Advice Bureau",
+        "• Immigration New Zealand",
+    ]
+    assert "0800 367 222" in lines[1] and "without a valid visa" in lines[1]
+    assert "name" in lines[1]  # you can stay anonymous
+
+
+def test_the_shielded_site_is_named_for_family_violence():
+    line = contact_line(load_contacts()["womens_refuge"])
+    assert "Shielded Site" in line and "no history" in line and "For women" in line
