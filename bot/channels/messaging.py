@@ -344,8 +344,18 @@ class RenderingOutput:
     """Mixin for our output channels: everything goes through `send_response`.
 
     Each channel's `send_response` renders the whole message (text, links,
-    options) for its platform.
+    options) for its platform. `PLATFORM` is also the output channel's name,
+    which is how Rasa picks a response's `channel:` variation (`channel:
+    twilio` for SMS and WhatsApp): without it, Rasa would name the channel
+    after the class, and no channel variation would ever be used.
     """
+
+    PLATFORM = ""
+
+    @classmethod
+    def name(cls) -> str:
+        """The name Rasa's response variations use for this channel: the platform."""
+        return cls.PLATFORM
 
     async def send_text_message(
         self: _SendsResponses, recipient_id: str, text: str, **kwargs: Any

@@ -63,6 +63,8 @@ def short_title(title: str) -> str:
 class MessengerOutput(RenderingOutput, OutputChannel):
     """Sends the answers to one person (their page-scoped id) through the Send API."""
 
+    PLATFORM = "messenger"
+
     def __init__(self, channel: MessengerInput, psid: str) -> None:
         self.channel, self.psid = channel, psid
 

@@ -110,19 +110,30 @@ def page_limit(text: str) -> int:
     return PAGE_SEPTETS if is_gsm7(text) else PAGE_UCS2
 
 
-def paginate(text: str, hint: str = HINTS["more"]) -> list[str]:
+def paginate(text: str, hint: str = HINTS["more"], tail: str = "") -> list[str]:
     """`text` as SMS pages; every page but the last ends with `hint` (Reply MORE).
 
-    Each page, hint included, fits `page_limit` for the whole text's encoding.
-    Cuts fall at line and sentence ends where possible (`split_text`), never
-    inside a character.
+    `tail` (numbered options and "Reply with a number.") is kept whole on the
+    last page, after the text, or on a page of its own when it does not fit
+    there: a question and its options are read together. Each page, hint
+    included, fits `page_limit` for the whole message's encoding. Cuts fall at
+    line and sentence ends where possible (`split_text`), never inside a
+    character.
     """
-    text = text.strip()
-    limit = page_limit(text)
-    if measure(text) <= limit:
-        return [text] if text else []
+    text, tail = text.strip(), tail.strip()
+    whole = "\n".join(part for part in (text, tail) if part)
+    limit = page_limit(whole)
+    if measure(whole) <= limit:
+        return [whole] if whole else []
     room = limit - measure("\n" + hint)
-    pages = _split(text, room, measure)
+    pages = _split(text, room, measure) if text else []
+    if tail:
+        if pages and measure(f"{pages[-1]}\n{tail}") <= limit:
+            pages[-1] = f"{pages[-1]}\n{tail}"
+        elif measure(tail) <= limit:
+            pages.append(tail)
+        else:
+            pages += _split(tail, room, measure)
     return [f"{page}\n{hint}" for page in pages[:-1]] + pages[-1:]
 
 

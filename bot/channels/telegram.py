@@ -79,6 +79,8 @@ def secret_token_problem(token: str) -> str | None:
 class TelegramOutput(RenderingOutput, OutputChannel):
     """Sends the answers to one chat through the Bot API."""
 
+    PLATFORM = "telegram"
+
     def __init__(self, channel: TelegramInput, chat_id: int) -> None:
         self.channel, self.chat_id = channel, chat_id
 

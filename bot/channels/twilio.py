@@ -138,11 +138,13 @@ def render(message: dict[str, Any], limit: int) -> tuple:
     parts = [message.get("text") or ""]
     parts += link_lines(message.get("custom"))
     buttons = message.get("buttons") or []
-    if buttons:
-        parts += numbered(buttons) + ["Reply with a number."]
-    body = "\n".join(p for p in parts if p)
-    pieces = paginate(to_gsm7(body)) if limit == SMS_LIMIT else split_text(body, limit)
-    return pieces, [str(b.get("payload", "")) for b in buttons]
+    options = numbered(buttons) + ["Reply with a number."] if buttons else []
+    payloads = [str(b.get("payload", "")) for b in buttons]
+    if limit == SMS_LIMIT:  # the options stay together, after the text
+        body, tail = "\n".join(p for p in parts if p), "\n".join(options)
+        return paginate(to_gsm7(body), tail=to_gsm7(tail)), payloads
+    body = "\n".join(p for p in parts + options if p)
+    return split_text(body, limit), payloads
 
 
 def sms_source(message: dict[str, Any]) -> str | None:
@@ -153,6 +155,8 @@ def sms_source(message: dict[str, Any]) -> str | None:
 
 class TwilioOutput(RenderingOutput, OutputChannel):
     """Sends the answers to one person; their number lives only here, in memory."""
+
+    PLATFORM = "twilio"
 
     def __init__(self, channel: TwilioInput, to: str, from_: str, silent: bool) -> None:
         self.channel, self.to, self.from_, self.silent = channel, to, from_, silent

@@ -42,27 +42,41 @@ def chromium_options(width: int, height: int, user_data: Path):
     return options
 
 
-@pytest.fixture
-def browser_factory(tmp_path):
-    """Start headless Chromium at a given window size; all are quit after the test."""
+@pytest.fixture(scope="session")
+def chromium(tmp_path_factory):
+    """One headless Chromium for all the browser tests of this process.
+
+    Starting Chromium takes about a second; each test gets a new tab of it
+    instead (`browser_factory`), with its own history, viewport and logs. The
+    widget keeps nothing on the device (tests check that), so tabs share
+    nothing that a test could see.
+    """
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     assert Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists(), (
         "install Debian's chromium and chromium-driver (scripts/setup.sh browser)"
     )
-    drivers = []
+    driver = webdriver.Chrome(
+        service=Service(executable_path=CHROMEDRIVER),
+        options=chromium_options(1280, 900, tmp_path_factory.mktemp("chromium")),
+    )
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def browser_factory(chromium):
+    """Open a new tab at a given viewport size; the test's tabs close after it."""
+    opened: list[str] = []
 
     def start(width: int = 1280, height: int = 900):
-        user_data = tmp_path / f"chromium-{len(drivers)}"
-        driver = webdriver.Chrome(
-            service=Service(executable_path=CHROMEDRIVER),
-            options=chromium_options(width, height, user_data),
-        )
-        driver.set_page_load_timeout(60)
+        chromium.switch_to.new_window("tab")
+        opened.append(chromium.current_window_handle)
         # Headless Chromium keeps windows at least 500 px wide: emulate the exact
         # viewport (a phone is 360 px wide) so that layouts are tested at that size.
-        driver.execute_cdp_cmd(
+        chromium.execute_cdp_cmd(
             "Emulation.setDeviceMetricsOverride",
             {
                 "width": width,
@@ -71,12 +85,16 @@ def browser_factory(tmp_path):
                 "mobile": width < 500,
             },
         )
-        drivers.append(driver)
-        return driver
+        for kind in ("performance", "browser"):  # only this test's entries from here on
+            chromium.get_log(kind)
+        return chromium
 
     yield start
-    for driver in drivers:
-        driver.quit()
+    for handle in opened:
+        if handle in chromium.window_handles:
+            chromium.switch_to.window(handle)
+            chromium.close()
+    chromium.switch_to.window(chromium.window_handles[0])
 
 
 @pytest.fixture

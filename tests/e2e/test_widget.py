@@ -8,6 +8,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -533,16 +534,29 @@ def focused_class(browser) -> str:
     return browser.switch_to.active_element.get_attribute("class") or ""
 
 
+def becomes(browser, condition, timeout: float = 5) -> bool:
+    """Whether `condition(browser)` holds within `timeout` seconds (a click's effect
+    can take a frame or two to show on a busy machine)."""
+    try:
+        WebDriverWait(browser, timeout, poll_frequency=0.05).until(condition)
+        return True
+    except TimeoutException:
+        return False
+
+
 def is_open(browser) -> bool:
-    return (
-        launcher(browser).get_attribute("aria-expanded") == "true" and panel(browser).is_displayed()
+    return becomes(
+        browser,
+        lambda b: launcher(b).get_attribute("aria-expanded") == "true" and panel(b).is_displayed(),
     )
 
 
 def is_closed(browser) -> bool:
-    return (
-        launcher(browser).get_attribute("aria-expanded") == "false"
-        and not panel(browser).is_displayed()
+    return becomes(
+        browser,
+        lambda b: (
+            launcher(b).get_attribute("aria-expanded") == "false" and not panel(b).is_displayed()
+        ),
     )
 
 

@@ -132,6 +132,8 @@ def test_every_answer_is_gsm7_and_sms_sized(name, message):
         assert measure(page) <= PAGE_SEPTETS, f"{name}: a page of {measure(page)} septets"
     user_written = any(f"{{{slot}}}" in str(v) for v in RESPONSES[name] for slot in USER_WRITTEN)
     if not user_written:
+        if message.get("buttons"):  # a question and its options are read together
+            assert len(pages) == 1, f"{name} needs a shorter SMS variation: options on page 2"
         assert len(pages) <= MAX_PAGES, (
             f"{name} takes {len(pages)} SMS pages ({len(' '.join(pages))} characters): "
             f"give it a shorter `channel: twilio` variation (at most {MAX_PAGES * PAGE_SEPTETS})."

@@ -3,6 +3,8 @@ on request, and what WhatsApp gets instead (bot/channels/twilio.py)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.channels import twilio
@@ -106,3 +108,25 @@ async def test_sms_options_are_numbered_on_the_last_page_and_a_number_still_work
     assert chat.sent[-1].endswith("1. Yes\nReply with a number.")
     await chat.message(SMS_PERSON, "1")
     assert chat.reached[-1] == "Yes, find the right service"
+
+
+def test_each_output_channel_is_named_for_its_platform_so_channel_variations_apply():
+    """Rasa picks a response's `channel:` variation by the output channel's name."""
+    import yaml
+
+    from bot.channels import messenger, telegram
+
+    pairs = [
+        (twilio.TwilioInput, twilio.TwilioOutput),
+        (telegram.TelegramInput, telegram.TelegramOutput),
+        (messenger.MessengerInput, messenger.MessengerOutput),
+    ]
+    assert all(output.name() == channel.name() for channel, output in pairs)
+    used = {
+        variation["channel"]
+        for path in (Path(__file__).resolve().parents[2] / "domain").glob("*.yml")
+        for variations in (yaml.safe_load(path.read_text()).get("responses") or {}).values()
+        for variation in variations
+        if variation.get("channel")
+    }
+    assert used <= {output.name() for _, output in pairs}, used
