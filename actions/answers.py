@@ -23,7 +23,7 @@ self_check.yml raises `ContentError` naming the file (actions/content.py).
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -37,8 +37,16 @@ ANSWERS = ("yes", "no", "skipped")
 
 
 def words_of(text: str) -> str:
-    """Lower-case words, punctuation (but ' and -) to spaces, padded with spaces."""
-    return " " + " ".join(re.sub(r"[^\w\s'-]", " ", text.lower()).split()) + " "
+    """Lower-case words, punctuation (but ' and -) to spaces, padded with spaces.
+
+    The vowel signs of Devanagari and Gurmukhi (Unicode marks, which Python's
+    regex word class leaves out) are part of their words: "हाँ" stays "हाँ", not "ह".
+    """
+    kept = "".join(
+        c if c.isalnum() or c.isspace() or c in "'-_" or unicodedata.category(c)[0] == "M" else " "
+        for c in text.lower()
+    )
+    return " " + " ".join(kept.split()) + " "
 
 
 def mentions(words: str, phrases: Iterable[str]) -> bool:

@@ -4,7 +4,7 @@
 #   dev: everything, tests and tools included (then plain `rasa train`,
 #        `rasa data validate` and `pytest` work from the project root);
 #   runtime: only what the assistant needs (scripts/run.sh uses this);
-#   browser: Debian's chromium and chromium-driver, for the browser tests.
+#   browser: Debian's chromium, chromium-driver and fonts, for the browser tests.
 # Re-running is cheap: it reinstalls only when a requirements file changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,12 +14,21 @@ case "$kind" in
   runtime) req=requirements.txt ;;
   dev) req=requirements-dev.txt ;;
   browser)
-    if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then exit 0; fi
-    echo "Installing Debian's chromium and chromium-driver for the browser tests"
+    # With the fonts that Debian's defaults lack for the widget's languages, in
+    # the smallest packages that cover them (about 5 MB installed in all):
+    # Devanagari (Hindi), Gurmukhi (Punjabi), and Chinese and Hangul (Korean).
+    fonts="fonts-lohit-deva fonts-lohit-guru fonts-wqy-microhei"
+    # shellcheck disable=SC2086
+    have_fonts="$(dpkg-query -W -f='${Status}\n' $fonts 2>/dev/null | grep -c 'install ok installed' || true)"
+    if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && [ "$have_fonts" -eq 3 ]; then
+      exit 0
+    fi
+    echo "Installing Debian's chromium, chromium-driver and fonts for the browser tests"
     sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
     export DEBIAN_FRONTEND=noninteractive
-    $sudo apt-get install -y -q chromium chromium-driver >/dev/null \
-      || { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q chromium chromium-driver >/dev/null; }
+    # shellcheck disable=SC2086
+    $sudo apt-get install -y -q chromium chromium-driver $fonts >/dev/null \
+      || { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q chromium chromium-driver $fonts >/dev/null; }
     exit 0 ;;
   *) echo "usage: $0 [dev|runtime|browser]" >&2; exit 2 ;;
 esac

@@ -79,11 +79,14 @@ def ucs2_units(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def to_gsm7(text: str) -> str:
+def to_gsm7(text: str, keep_letters: bool = False) -> str:
     """`text` in the GSM-7 alphabet where it can be: "ō" -> "o", "•" -> "-".
 
     Characters with no GSM-7 form (Chinese, Devanagari and so on) stay as they
     are, so a message in another script keeps its words (and is sent as UCS-2).
+    With `keep_letters` (an answer in a language whose letters carry meaning:
+    tone marks in Vietnamese, macrons in te reo Māori), only punctuation is
+    replaced and the letters stay as written.
     """
     out = []
     for char in text:
@@ -91,7 +94,7 @@ def to_gsm7(text: str) -> str:
             out.append(char)
             continue
         char = REPLACEMENTS.get(char, char)
-        if not is_gsm7(char):
+        if not is_gsm7(char) and not keep_letters:
             bare = "".join(
                 c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
             )

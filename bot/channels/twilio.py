@@ -142,7 +142,9 @@ def render(message: dict[str, Any], limit: int) -> tuple:
     payloads = [str(b.get("payload", "")) for b in buttons]
     if limit == SMS_LIMIT:  # the options stay together, after the text
         body, tail = "\n".join(p for p in parts if p), "\n".join(options)
-        return paginate(to_gsm7(body), tail=to_gsm7(tail)), payloads
+        # An answer in another language keeps its letters (bot/nlg.py marks it).
+        keep = (message.get("custom") or {}).get("language") not in (None, "en")
+        return paginate(to_gsm7(body, keep), tail=to_gsm7(tail, keep)), payloads
     body = "\n".join(p for p in parts + options if p)
     return split_text(body, limit), payloads
 

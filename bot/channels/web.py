@@ -33,7 +33,7 @@ import os
 import re
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
@@ -41,6 +41,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.nlg import ENGLISH, load_languages
 from bot.stores import forget_conversation, harden_on_start
 from bot.text import UNAVAILABLE, valid_text
 
@@ -139,6 +140,46 @@ def read_request(request: Request, need_message: bool) -> tuple[str | None, str 
     return sender, valid_text(message), None
 
 
+def known_languages() -> set[str]:
+    """English and every language with translations (bot/lang/)."""
+    return {ENGLISH, *load_languages()}
+
+
+def requested_language(request: Request, known: Iterable[str]) -> str | None:
+    """The language the page asks for (`metadata.language`, the widget's data-lang), if known."""
+    try:
+        metadata = json.loads(request.body or b"").get("metadata")
+    except (ValueError, AttributeError):
+        return None
+    language = metadata.get("language") if isinstance(metadata, dict) else None
+    return language if isinstance(language, str) and language in known else None
+
+
+def with_language(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The answers, each with the conversation's language as `language`.
+
+    The response generator (bot/nlg.py) marks each answer with
+    `custom.language`; Rasa's collector sends a message's `custom` as a message
+    of its own, so the mark moves to a `language` field of every message, and a
+    message that held nothing else is dropped.
+    """
+    language, kept = None, []
+    for message in messages:
+        custom = message.get("custom")
+        if isinstance(custom, dict) and "language" in custom:
+            language = custom["language"]
+            rest = {k: v for k, v in custom.items() if k != "language"}
+            message = {k: v for k, v in message.items() if k != "custom"}
+            if rest:
+                message["custom"] = rest
+            if not any(
+                message.get(k) for k in ("text", "custom", "buttons", "image", "attachment")
+            ):
+                continue
+        kept.append(message)
+    return [{**m, "language": language} for m in kept] if language else kept
+
+
 class WebChatInput(InputChannel):
     """The website chat widget's channel."""
 
@@ -185,14 +226,21 @@ class WebChatInput(InputChannel):
             if not self.per_conversation.allow(sender):
                 return response.json([{"text": TOO_MANY}], status=429)
             collector = CollectingOutputChannel()
+            language = requested_language(request, known_languages())
             try:
                 await on_new_message(
-                    UserMessage(message, collector, sender, input_channel=self.name())
+                    UserMessage(
+                        message,
+                        collector,
+                        sender,
+                        input_channel=self.name(),
+                        metadata={"language": language} if language else None,
+                    )
                 )
             except Exception as exc:  # never the text: only that it failed
                 logger.error("The web chat could not handle a message (%s).", type(exc).__name__)
                 return response.json([{"text": UNAVAILABLE}], status=503)
-            return response.json(collector.messages)
+            return response.json(with_language(collector.messages))
 
         @webchat.route("/forget", methods=["POST"])
         async def forget(request: Request) -> HTTPResponse:

@@ -61,6 +61,12 @@ STOP = "stop"
 FORGET = "forget_me"
 NON_ENGLISH = "non_english"
 NO_WORDS = "nlu_fallback"
+CHOOSE_LANGUAGE = "choose_language"
+# Set by bot.nlu.language.LanguageIdentifier (after InputGuard): the language
+# of the message (a code, "other" for one we cannot answer in, or None when
+# unsure), and why ("chosen" when the whole message names a language).
+LANGUAGE_DETECTED, LANGUAGE_REASON = "language_detected", "language_reason"
+UNSUPPORTED_LANGUAGE, CHOSEN = "other", "chosen"
 # Kinds of danger, most specific first: when a message matches more than one,
 # the first wins (tests/unit/test_safety.py). POLICE is also the kind when the
 # classifier, not a pattern, found the danger.
@@ -87,11 +93,20 @@ _LONG_CHARREF = re.compile(r"&#[xX]?[0-9a-fA-F]{8,}")
 OWN_PATTERNS = (_TAG, _TAG_NAME, _LEADING_COMMAND, _SPACES, _NOT_WORD, _TOKEN, _LONG_CHARREF)
 
 
-def re2_options() -> re2.Options:
+# RE2 matches with a DFA while it fits in `max_mem`, else with a slower NFA
+# (still linear). All the danger patterns in one, in a dozen languages, need
+# more than the default 8 MB: with it, 100,000 characters of "help help ..."
+# took 2.5 s; with 64 MB, 0.04 s (tests/unit/test_safety_adversarial.py).
+COMBINED_MAX_MEM = 64 << 20
+
+
+def re2_options(max_mem: int | None = None) -> re2.Options:
     """Case-insensitive RE2, with parse errors raised rather than printed."""
     options = re2.Options()
     options.case_sensitive = False
     options.log_errors = False
+    if max_mem is not None:
+        options.max_mem = max_mem
     return options
 
 
@@ -146,12 +161,33 @@ def load_terms(path: Path = TERMS_FILE) -> SafetyTerms:
 
 def _one_pattern(patterns) -> Any:
     """Several patterns as one RE2 pattern (any of them), case-insensitive."""
-    return re2.compile("|".join(f"(?:{p})" for p in patterns), re2_options())
+    return re2.compile("|".join(f"(?:{p})" for p in patterns), re2_options(COMBINED_MAX_MEM))
+
+
+class _PunctuationToSpace(dict):
+    """A str.translate table: what is not part of a word becomes a space.
+
+    Letters, digits and "_" stay, and so do marks (Unicode category M): the
+    vowel signs of Devanagari and Gurmukhi are part of their words, though
+    Python regex word class leaves them out ("है" must not become "ह"). Each character
+    is looked up once per process, then translate runs at C speed.
+    """
+
+    def __missing__(self, code: int) -> int:
+        char = chr(code)
+        keep = char.isalnum() or char.isspace() or char == "_"
+        value = code if keep or unicodedata.category(char)[0] == "M" else 32
+        if len(self) < 100_000:
+            self[code] = value
+        return value
+
+
+_PUNCTUATION_TO_SPACE = _PunctuationToSpace()
 
 
 def normalise(text: str) -> str:
     """Lower-case, punctuation to spaces, squeezed: for whole-message matches."""
-    return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
+    return " ".join(text.lower().translate(_PUNCTUATION_TO_SPACE).split())
 
 
 def _tag_name(tag: str) -> tuple[bool, str]:
@@ -414,7 +450,7 @@ class SafetyNet(GraphComponent):
         message's kind.
         """
         for message in messages:
-            verdict = message.get(VERDICT)
+            verdict = self.with_language(message.get(VERDICT), message)
             if verdict is not None:
                 intent = {INTENT_NAME_KEY: verdict, PREDICTED_CONFIDENCE_KEY: 1.0}
                 ranking = [intent] + [
@@ -427,6 +463,26 @@ class SafetyNet(GraphComponent):
             if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == EMERGENCY:
                 self._set_kind(message, message.get(KIND) or POLICE)
         return messages
+
+    @staticmethod
+    def with_language(verdict: str | None, message: Message) -> str | None:
+        """The verdict, given the language the message was found to be in.
+
+        A message in a language we answer in (Hindi, Chinese, Samoan...) goes to
+        the classifier, whatever its script: the script alone made it
+        `non_english` before languages came. One in a language we cannot answer
+        in gets `non_english` (English, with 111 and the interpreter lines), and a
+        message that only names a language chooses it. Danger, exit and forget
+        verdicts stand whatever the language.
+        """
+        detected = message.get(LANGUAGE_DETECTED)
+        if verdict == NON_ENGLISH and detected not in (None, UNSUPPORTED_LANGUAGE):
+            return None
+        if verdict is None and detected == UNSUPPORTED_LANGUAGE:
+            return NON_ENGLISH
+        if verdict in (None, NON_ENGLISH) and message.get(LANGUAGE_REASON) == CHOSEN:
+            return CHOOSE_LANGUAGE
+        return verdict
 
     @staticmethod
     def _set_kind(message: Message, kind: str) -> None:

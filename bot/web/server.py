@@ -5,9 +5,10 @@
 
 The widget itself talks to the Rasa server's web chat channel (bot/channels/web.py);
 this server only serves files: at / the chat shown in the page (data-target), at
-/launcher the chat behind a button in the corner (no data-target). No page it
-serves needs inline script or style, and the demo pages may connect to nothing
-but the Rasa server.
+/launcher the chat behind a button in the corner (no data-target). Either page
+takes ?lang=<code> (zh, hi, mi...) for the widget's data-lang, to show it in that
+language. No page it serves needs inline script or style, and the demo pages may
+connect to nothing but the Rasa server.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import argparse
 import html
 import logging
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -40,6 +42,8 @@ COMMON_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
 }
 DEFAULT_EXIT_URL = "https://www.metservice.com"
+# A language tag for the widget's data-lang (?lang=): "zh", "zh-CN", "fil", "hif"...
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,3}$")
 
 
 @dataclass(frozen=True)
@@ -85,17 +89,31 @@ def page_headers(settings: WebSettings) -> dict[str, str]:
     }
 
 
-def demo_page(settings: WebSettings, name: str = "demo.html") -> str:
-    """A demo page with the widget's data attributes filled in (escaped)."""
+def page_language(value: str | None) -> str:
+    """The widget's data-lang for a demo page's ?lang= value: "en" unless it is a tag."""
+    return value if value and LANGUAGE_TAG.match(value) else "en"
+
+
+def fill_page(text: str, settings: WebSettings, lang: str = "en") -> str:
+    """A demo page's text with the widget's data attributes filled in (escaped).
+
+    The title (settings.title) is English: in another language the widget uses
+    its own title.
+    """
     values = {
         "rasa_url": settings.rasa_url,
         "exit_url": settings.exit_url,
-        "title": settings.title,
+        "title": settings.title if page_language(lang) == "en" else "",
+        "lang": page_language(lang),
     }
-    text = (STATIC / name).read_text(encoding="utf-8")
     for key, value in values.items():
         text = text.replace("{{" + key + "}}", html.escape(value, quote=True))
     return text
+
+
+def demo_page(settings: WebSettings, name: str = "demo.html", lang: str = "en") -> str:
+    """A demo page with the widget's data attributes filled in (escaped)."""
+    return fill_page((STATIC / name).read_text(encoding="utf-8"), settings, lang)
 
 
 def make_app(settings: WebSettings) -> web.Application:
@@ -105,11 +123,17 @@ def make_app(settings: WebSettings) -> web.Application:
         ValueError: the Rasa URL is not an http(s) URL.
     """
     origin(settings.rasa_url)  # refuse a bad URL at start, not on the first request
-    pages = {path: demo_page(settings, name) for path, name in PAGES.items()}
+    templates = {path: (STATIC / name).read_text(encoding="utf-8") for path, name in PAGES.items()}
+    pages = {path: fill_page(text, settings) for path, text in templates.items()}
     headers = page_headers(settings)
 
     async def page(request: web.Request) -> web.Response:
-        return web.Response(text=pages[request.path], content_type="text/html", headers=headers)
+        lang = page_language(request.query.get("lang"))
+        if lang == "en":
+            text = pages[request.path]
+        else:
+            text = fill_page(templates[request.path], settings, lang)
+        return web.Response(text=text, content_type="text/html", headers=headers)
 
     # The widget's files are read once, like the page, not on every request.
     assets = {path: (STATIC / name).read_bytes() for path, (name, _) in ASSETS.items()}

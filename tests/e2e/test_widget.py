@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -800,3 +801,408 @@ def test_leave_now_stays_in_sight_when_a_short_screen_scrolls_the_panel(browser_
         leave,
     )
     assert on_top, "Leave now is scrolled away or covered"
+
+
+# --- the person's language (data-lang, then the conversation's) -------------------------
+
+LANGUAGES = ["en", "mi", "sm", "to", "zh", "hi", "pa", "tl", "es", "ko", "vi", "fj", "hif"]
+# The lang attribute, where it says more than the code (the Chinese is Simplified).
+LANG_TAGS = {"zh": "zh-Hans"}
+ENGLISH = {
+    "leave": "Leave now",
+    "send": "Send",
+    "clear": "Clear this conversation",
+    "placeholder": "Type your question",
+    "notice": "Someone may be able to see what you do on this device. "
+    "To leave fast, press Esc, or Ctrl+Shift+X, or Leave now.",
+}
+# The widget's words as a person sees them (machine-drafted in widget.js, for review).
+WORDS = {
+    "zh": {
+        "leave": "立即离开",
+        "send": "发送",
+        "clear": "清除此对话",
+        "placeholder": "输入你的问题",
+        "notice": "可能有人能看到你在这台设备上做了什么。"
+        "要快速离开，请按 Esc 或 Ctrl+Shift+X，或点击“立即离开”。",
+    },
+    "hi": {
+        "leave": "अभी निकलें",
+        "send": "भेजें",
+        "clear": "यह बातचीत मिटाएँ",
+        "placeholder": "अपना सवाल लिखें",
+        "notice": "हो सकता है कि कोई देख सके कि आप इस डिवाइस पर क्या करते हैं। "
+        "जल्दी निकलने के लिए Esc या Ctrl+Shift+X दबाएँ, या “अभी निकलें” दबाएँ।",
+    },
+    "pa": {
+        "leave": "ਹੁਣੇ ਬਾਹਰ ਜਾਓ",
+        "send": "ਭੇਜੋ",
+        "clear": "ਇਹ ਗੱਲਬਾਤ ਮਿਟਾਓ",
+        "placeholder": "ਆਪਣਾ ਸਵਾਲ ਲਿਖੋ",
+        "notice": "ਹੋ ਸਕਦਾ ਹੈ ਕਿ ਕੋਈ ਦੇਖ ਸਕੇ ਕਿ ਤੁਸੀਂ ਇਸ ਡਿਵਾਈਸ ’ਤੇ ਕੀ ਕਰਦੇ ਹੋ। "
+        "ਜਲਦੀ ਬਾਹਰ ਜਾਣ ਲਈ Esc ਜਾਂ Ctrl+Shift+X ਦਬਾਓ, ਜਾਂ “ਹੁਣੇ ਬਾਹਰ ਜਾਓ” ਦਬਾਓ।",
+    },
+    "ko": {
+        "leave": "지금 나가기",
+        "send": "보내기",
+        "clear": "이 대화 지우기",
+        "placeholder": "질문을 입력하세요",
+        "notice": "누군가 이 기기에서 하는 일을 볼 수 있을지도 모릅니다. "
+        "빨리 나가려면 Esc 또는 Ctrl+Shift+X를 누르거나 ‘지금 나가기’를 누르세요.",
+    },
+    "sm": {
+        "leave": "Alu ese nei",
+        "send": "Auina atu",
+        "clear": "Tapē lenei talanoaga",
+        "placeholder": "Tusi lau fesili",
+        "notice": "Atonu e iai se isi e mafai ona va'ai i mea e te faia i lenei masini. "
+        "Ina ia alu ese vave, oomi le Esc, po o le Ctrl+Shift+X, po o le Alu ese nei.",
+    },
+    "mi": {
+        "leave": "Wehe ināianei",
+        "send": "Tukua",
+        "clear": "Ūkuia tēnei kōrerorero",
+        "placeholder": "Tuhia tō pātai",
+        "notice": "Tērā pea ka kite tētahi i āu mahi i tēnei pūrere. "
+        "Kia tere te wehe, pēhia te Esc, te Ctrl+Shift+X rānei, te Wehe ināianei rānei.",
+    },
+}
+WORDS["en"] = ENGLISH
+
+# Test only, injected before the page's own scripts: marks the real server's answers
+# with a language, as the server does once it knows the conversation's language.
+# window.nzthStub.language: the language (null: leave the answers as they are);
+# .separate: as a message of its own ({"custom": {"language": ...}}, the way Rasa
+# sends a message's custom part) instead of custom.language in every message.
+LANGUAGE_STUB = """
+(() => {
+  const realFetch = window.fetch;
+  window.nzthStub = {language: null, separate: false};
+  window.fetch = function (url) {
+    const answer = realFetch.apply(this, arguments);
+    const stub = Object.assign({}, window.nzthStub);
+    if (!stub.language || !String(url).endsWith('/webhooks/webchat/webhook')) {
+      return answer;
+    }
+    return answer.then(response => response.json().then(messages => {
+      // Any language the server gave is left out: the stub's is the only one.
+      const plain = messages.map(m => {
+        const copy = Object.assign({}, m);
+        delete copy.language;
+        return copy;
+      });
+      const marked = stub.separate
+        ? plain.concat([{custom: {language: stub.language}}])
+        : plain.map(m => Object.assign(m, {
+            custom: Object.assign({}, m.custom, {language: stub.language})}));
+      return new Response(JSON.stringify(marked), {
+        status: response.status, headers: {'Content-Type': 'application/json'}});
+    }));
+  };
+})();
+"""
+
+WIDGET_WORDS = """
+const q = s => document.querySelector(s);
+const root = q('.nzth');
+return {
+  lang: root.getAttribute('lang'), dir: root.getAttribute('dir'),
+  label: root.getAttribute('aria-label'), title: q('.nzth-title').textContent,
+  leave: q('.nzth-leave').textContent, send: q('.nzth-send').textContent,
+  clear: q('.nzth-clear').textContent, placeholder: q('.nzth-input').placeholder,
+  notice: q('.nzth-notice').textContent, danger: q('.nzth-danger').textContent,
+  log: q('.nzth-log').getAttribute('aria-label'),
+  input: q('.nzth-form label').textContent, welcome: q('.nzth-bot').textContent,
+  fellBack: [...document.querySelectorAll('.nzth [lang="en"]')].map(e => e.className),
+};
+"""
+
+
+def open_chat_in(browser, stack, lang: str, page: str = "/", stub: bool = False):
+    """The demo page (or /launcher) with data-lang set from ?lang=."""
+    if stub:
+        browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": LANGUAGE_STUB})
+    browser.get(f"{stack['web']}{page}?{urllib.parse.urlencode({'lang': lang})}")
+    WebDriverWait(browser, WAIT).until(
+        EC.presence_of_element_located((By.CSS_SELECTOR, ".nzth .nzth-bot"))
+    )
+
+
+def widget_words(browser) -> dict:
+    return browser.execute_script(WIDGET_WORDS)
+
+
+def shown(browser, selector: str) -> str:
+    """The text of a part of the widget as Chromium shows it (it must be visible)."""
+    part = browser.find_element(By.CSS_SELECTOR, selector)
+    assert part.is_displayed(), selector
+    return part.text
+
+
+def webhook_bodies(browser) -> list:
+    """The bodies of the chat requests the page made (from Chromium's log)."""
+    return [
+        json.loads(request["postData"])
+        for request in requests_to(browser, "/webhooks/webchat/webhook")
+        if request.get("postData")
+    ]
+
+
+def answer_marked(browser, language, separate: bool = False) -> None:
+    browser.execute_script(
+        "window.nzthStub = {language: arguments[0], separate: arguments[1]}", language, separate
+    )
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_widget_speaks_the_page_language(browser_factory, stack, lang):
+    browser = browser_factory(360, 740)  # a phone: the longest words must fit too
+    open_chat_in(browser, stack, lang)
+    words = widget_words(browser)
+    assert words["lang"] == LANG_TAGS.get(lang, lang) and words["dir"] == "ltr"
+    # What a person sees, as Chromium shows it.
+    for key, selector in [
+        ("leave", ".nzth-leave"),
+        ("send", ".nzth-send"),
+        ("clear", ".nzth-clear"),
+        ("notice", ".nzth-notice"),
+    ]:
+        if lang in WORDS:
+            assert shown(browser, selector) == WORDS[lang][key], key
+        else:
+            assert shown(browser, selector) == words[key], key
+    if lang in WORDS:
+        assert words["placeholder"] == WORDS[lang]["placeholder"]
+    # The device warning keeps its key hint: the keys, and the button's own words.
+    assert "Esc" in words["notice"] and "Ctrl+Shift+X" in words["notice"]
+    assert words["leave"] in words["notice"]
+    # 111 stays a tappable number, with the English word the 111 operator needs.
+    assert browser.find_element(By.CSS_SELECTOR, ".nzth-danger a[href='tel:111']").text == "111"
+    assert "111" in words["danger"] and "Police" in words["danger"]
+    if lang != "en":
+        for key, english in ENGLISH.items():
+            assert words[key] != english, f"{key} is still in English"
+        assert words["label"] == words["title"] != "Help with people trafficking"
+        assert "I can answer questions" not in words["welcome"]
+        assert words["fellBack"] == [], "some words fell back to English"
+    overflow = browser.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"the page scrolls sideways by {overflow}px in {lang}"
+    assert not csp_errors(browser)
+    assert nothing_stored(browser)
+
+
+@pytest.mark.parametrize(
+    "data_lang, lang, leave",
+    [
+        ("zh-Hans", "zh-Hans", "立即离开"),
+        ("zh-CN", "zh-Hans", "立即离开"),
+        ("fil", "tl", "Umalis ngayon"),
+        ("mi-NZ", "mi", "Wehe ināianei"),
+        ("HI", "hi", "अभी निकलें"),
+        ("en-NZ", "en", "Leave now"),
+        ("fr", "en", "Leave now"),  # a language the widget has no words for: English
+    ],
+)
+def test_data_lang_tags_and_other_names_of_a_language(browser, stack, data_lang, lang, leave):
+    open_chat_in(browser, stack, data_lang)
+    words = widget_words(browser)
+    assert words["lang"] == lang and words["leave"] == leave
+    # The title the page gives (in English) is shown only for English.
+    assert (words["title"] == "Help with people trafficking") == (lang == "en")
+
+
+def test_every_message_tells_the_server_the_widget_language(browser, stack):
+    open_chat_in(browser, stack, "ko")
+    answer = say(browser, "what is debt bondage")
+    # The channel takes the metadata (it refuses malformed requests with 400).
+    assert "debt" in answer.lower() and "cannot reach the assistant" not in answer
+    box = browser.find_element(By.CSS_SELECTOR, ".nzth-input")
+    box.send_keys("what is people smuggling", Keys.ENTER)
+    WebDriverWait(browser, WAIT).until(
+        lambda b: b.find_element(By.CSS_SELECTOR, ".nzth-log").get_attribute("aria-busy") == "false"
+    )
+    shown_then = widget_words(browser)["lang"]
+    bodies = webhook_bodies(browser)
+    assert len(bodies) == 2
+    assert bodies[0]["metadata"] == {"language": "ko"}
+    # The second says the language the widget showed by then (the server may have
+    # told it the conversation's language with the first answer).
+    assert bodies[1]["metadata"]["language"] in LANGUAGES
+    assert LANG_TAGS.get(bodies[1]["metadata"]["language"], bodies[1]["metadata"]["language"]) == (
+        shown_then
+    )
+    assert {b["sender"] for b in bodies} == {bodies[0]["sender"]}
+
+
+def test_the_widget_follows_the_conversation_language(browser, stack):
+    open_chat_in(browser, stack, "en", stub=True)
+    say(browser, "what is debt bondage")
+    first = browser.find_element(By.CSS_SELECTOR, ".nzth-user")
+    assert widget_words(browser)["leave"] == "Leave now"
+    # The server says the conversation is in Chinese (custom.language in its messages).
+    answer_marked(browser, "zh")
+    answer = say(browser, "what is people smuggling")
+    words = widget_words(browser)
+    assert words["lang"] == "zh-Hans"
+    for key in ["leave", "send", "clear", "placeholder", "notice"]:
+        assert words[key] == WORDS["zh"][key], key
+    assert shown(browser, ".nzth-leave") == "立即离开"
+    # The conversation is all still there: the same elements, nothing dropped.
+    assert browser.execute_script("return arguments[0].isConnected", first)
+    said = " ".join(bot_messages(browser)).lower()
+    assert "debt" in said and "smuggling" in answer.lower() and "smuggling" in said
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".nzth-user")) == 2
+    # Each message keeps the language it was shown in.
+    bubbles = browser.find_elements(By.CSS_SELECTOR, ".nzth-log .nzth-bot")
+    assert bubbles[0].get_attribute("lang") == "en"  # the welcome, in English
+    assert bubbles[-1].get_attribute("lang") == "zh-Hans"
+    # Now Hindi, in a message of its own after the answer (the way Rasa sends custom),
+    # while something is being typed: what is typed, and the focus, stay.
+    answer_marked(browser, "hi", separate=True)
+    before = len(bot_messages(browser))
+    box = browser.find_element(By.CSS_SELECTOR, ".nzth-input")
+    box.send_keys("kia ora", Keys.ENTER)
+    box.send_keys("half a sentence")
+    wait_for_answer(browser, before)
+    words = widget_words(browser)
+    assert words["lang"] == "hi" and words["leave"] == WORDS["hi"]["leave"]
+    assert box.get_attribute("value") == "half a sentence"
+    assert "nzth-input" in focused_class(browser)
+    replies = browser.find_elements(By.CSS_SELECTOR, ".nzth-replies")
+    assert replies and replies[-1].get_attribute("aria-label") == "जवाब जो आप चुन सकते हैं"
+    # A message that only says its language is not shown as an empty bubble.
+    empty = browser.execute_script(
+        "return [...document.querySelectorAll('.nzth-log .nzth-bot')].filter(b =>"
+        " b.textContent === b.querySelector('.nzth-visually-hidden').textContent"
+        " && !b.querySelector('a')).length"
+    )
+    assert empty == 0
+    # A language the widget has no words for changes nothing.
+    answer_marked(browser, "fr")
+    before = len(bot_messages(browser))
+    box.send_keys(Keys.ENTER)
+    wait_for_answer(browser, before)
+    assert widget_words(browser)["lang"] == "hi"
+    assert "debt" in " ".join(bot_messages(browser)).lower()
+    # Each message told the server the language shown when it was sent; one conversation.
+    bodies = webhook_bodies(browser)
+    assert [b["metadata"]["language"] for b in bodies] == ["en", "en", "zh", "hi"]
+    assert len({b["sender"] for b in bodies}) == 1
+    assert not csp_errors(browser)
+    assert nothing_stored(browser)
+
+
+def test_the_chat_button_and_its_new_answer_note_follow_the_language(browser, stack):
+    open_chat_in(browser, stack, "ko", page="/launcher", stub=True)
+    assert launcher(browser).get_attribute("aria-label") == "채팅: 인신매매 관련 도움"
+    assert browser.find_element(By.CSS_SELECTOR, ".nzth-dock").get_attribute("lang") == "ko"
+    launcher(browser).click()
+    assert is_open(browser)
+    close = browser.find_element(By.CSS_SELECTOR, ".nzth-close")
+    assert close.get_attribute("aria-label") == "채팅 닫기"
+    answer_marked(browser, "ko")
+    say(browser, "what is debt bondage")
+    # An answer while the panel is closed: the note is in the button's language.
+    browser.execute_script(
+        "const box = document.querySelector('.nzth-input');"
+        "box.value = 'what is people smuggling';"
+        "box.form.requestSubmit();"
+        "document.querySelector('.nzth-launcher').click();"
+    )
+    assert is_closed(browser)
+    WebDriverWait(browser, WAIT).until(
+        lambda b: "nzth-unread" in (launcher(b).get_attribute("class") or "")
+    )
+    assert launcher(browser).get_attribute("aria-label") == "채팅: 인신매매 관련 도움, 새 답변"
+    # The conversation turns to Chinese while the panel is closed: the button follows.
+    answer_marked(browser, "zh")
+    browser.execute_script(
+        "const box = document.querySelector('.nzth-input');"
+        "box.value = 'what is forced labour';"
+        "box.form.requestSubmit();"
+    )
+    WebDriverWait(browser, WAIT).until(
+        lambda b: launcher(b).get_attribute("aria-label") == "聊天：人口贩运求助，有新回复"
+    )
+    assert browser.find_element(By.CSS_SELECTOR, ".nzth-dock").get_attribute("lang") == "zh-Hans"
+    launcher(browser).click()
+    assert is_open(browser)
+    assert launcher(browser).get_attribute("aria-label") == "聊天：人口贩运求助"
+    assert shown(browser, ".nzth-leave") == "立即离开"
+    assert browser.find_element(By.CSS_SELECTOR, ".nzth-close").get_attribute("aria-label") == (
+        "关闭聊天"
+    )
+    said = " ".join(bot_messages(browser)).lower()
+    assert "debt" in said and "smuggling" in said
+    assert not csp_errors(browser)
+
+
+# Whether text is drawn with real glyphs, not "tofu" (the empty box of a missing
+# glyph). Two ways: (1) in the page, the text's width against the same number of
+# U+0378 (unassigned, so never in a font: it is always a missing glyph) in the
+# same place, which is exactly what tofu measures; (2) each letter drawn alone
+# (on a canvas, in the element's font) against U+0378 drawn the same way: a
+# missing glyph draws the same pixels.
+TOFU = """
+const [element, sample] = arguments;
+const width = text => {
+  const span = document.createElement('span');
+  span.textContent = text;
+  element.appendChild(span);
+  const w = [...span.getClientRects()].reduce((sum, r) => sum + r.width, 0);
+  span.remove();
+  return w;
+};
+const points = [...sample];
+const canvas = document.createElement('canvas');
+canvas.width = 64; canvas.height = 64;
+const ctx = canvas.getContext('2d', {willReadFrequently: true});
+ctx.font = getComputedStyle(element).font;
+const draw = ch => {
+  ctx.clearRect(0, 0, 64, 64);
+  ctx.fillText(ch, 8, 40);
+  return ctx.getImageData(0, 0, 64, 64).data.join();
+};
+const missing = draw('\\u0378');
+return {
+  width: width(sample),
+  tofuWidth: width('\\u0378'.repeat(points.length)),
+  tofuLetters: [...new Set(points)].filter(ch => /\\p{L}/u.test(ch) && draw(ch) === missing),
+};
+"""
+
+
+@pytest.mark.parametrize(
+    "lang, script, letter",
+    [
+        ("zh", "Chinese", r"\p{Script=Han}"),
+        ("hi", "Devanagari", r"\p{Script=Devanagari}"),
+        ("pa", "Gurmukhi", r"\p{Script=Gurmukhi}"),
+        ("ko", "Hangul", r"\p{Script=Hangul}"),
+    ],
+)
+def test_screenshots_show_the_script_drawn_not_as_boxes(
+    browser_factory, stack, screenshots, lang, script, letter
+):
+    browser = browser_factory(360, 740)
+    open_chat_in(browser, stack, lang)
+    for selector in [".nzth-leave", ".nzth-notice", ".nzth-send", ".nzth-clear", ".nzth-bot"]:
+        element = browser.find_element(By.CSS_SELECTOR, selector)
+        # A few words of the element's own text in the script (no spaces, so one run).
+        sample = browser.execute_script(
+            "return (arguments[0].textContent.match(new RegExp(arguments[1] + '+', 'gu')) || [])"
+            ".join('').slice(0, 8)",
+            element,
+            letter,
+        )
+        assert len(sample) >= 2, f"no {script} in {selector}"
+        found = browser.execute_script(TOFU, element, sample)
+        assert found["tofuLetters"] == [], f"{script} drawn as boxes in {selector}: {found}"
+        assert abs(found["width"] - found["tofuWidth"]) > 0.5, (
+            f"{script} in {selector} measures as missing glyphs: {found}"
+        )
+    browser.execute_script("document.querySelector('.nzth').scrollIntoView()")
+    path = screenshots / f"chat-{lang}.png"
+    assert browser.save_screenshot(str(path)) and path.stat().st_size > 10_000

@@ -20,8 +20,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def load_agent(action_server: str):
-    """The trained model with our tracker store and this action server, both set as in
-    endpoints.yml (the action endpoint with its token header, at this server's address)."""
+    """The trained model with our tracker store, response generator and this action
+    server, set as in endpoints.yml (the action endpoint with its token header, at this
+    server's address)."""
     from rasa.core.agent import Agent
     from rasa.core.tracker_store import TrackerStore
     from rasa.shared.core.domain import Domain
@@ -29,7 +30,12 @@ def load_agent(action_server: str):
     quiet_structlog()
     store = TrackerStore.create(endpoint_config("tracker_store"), Domain.load(str(ROOT / "domain")))
     action_endpoint = endpoint_config("action_endpoint", url=f"{action_server}/webhook")
-    return Agent.load(str(trained_model()), tracker_store=store, action_endpoint=action_endpoint)
+    return Agent.load(
+        str(trained_model()),
+        tracker_store=store,
+        action_endpoint=action_endpoint,
+        generator=endpoint_config("nlg"),  # answers in the conversation's language
+    )
 
 
 @pytest.fixture(scope="session")

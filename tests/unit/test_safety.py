@@ -151,7 +151,7 @@ def test_messages_without_words_fall_back(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["我需要帮助，老板拿走了我的护照", "मुझे मदद चाहिए", "도와주세요", "ช่วยด้วย"]
+    "text", ["我需要帮助，老板拿走了我的护照", "मुझे मदद चाहिए", "인신매매가 뭐예요", "ช่วยด้วย"]
 )
 def test_non_latin_scripts_are_not_english(text):
     assert verdict(text) == NON_ENGLISH

@@ -35,6 +35,13 @@ def test_our_punctuation_and_macrons_become_gsm7(text, expected):
     assert is_gsm7(to_gsm7(text))
 
 
+def test_an_answer_in_another_language_keeps_its_letters_but_not_our_punctuation():
+    assert to_gsm7("• Đang gặp nguy hiểm? – Gọi 111", keep_letters=True) == (
+        "- Đang gặp nguy hiểm? - Gọi 111"
+    )
+    assert to_gsm7("Kia ora, whānau", keep_letters=True) == "Kia ora, whānau"
+
+
 def test_another_script_keeps_its_words():
     assert to_gsm7("帮助 • 我") == "帮助 - 我"
     assert not is_gsm7(to_gsm7("मदद चाहिए"))

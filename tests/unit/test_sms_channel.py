@@ -130,3 +130,11 @@ def test_each_output_channel_is_named_for_its_platform_so_channel_variations_app
         if variation.get("channel")
     }
     assert used <= {output.name() for _, output in pairs}, used
+
+
+async def test_an_sms_answer_in_another_language_keeps_its_tone_marks():
+    chat = Recorded()
+    answer = {"text": "• Đang gặp nguy hiểm? Gọi 111.", "custom": {"language": "vi"}}
+    english = {"text": "• In danger? Call 111 – it is free.", "custom": {"language": "en"}}
+    await chat.message(SMS_PERSON, "giúp tôi", [answer, english])
+    assert chat.sent == ["- Đang gặp nguy hiểm? Gọi 111.", "- In danger? Call 111 - it is free."]

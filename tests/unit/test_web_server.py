@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.web.server import PAGES, WebSettings, demo_page, make_app, origin, page_headers
+from bot.web.server import (
+    PAGES,
+    WebSettings,
+    demo_page,
+    make_app,
+    origin,
+    page_headers,
+    page_language,
+)
 
 
 def test_origin_of_a_url():
@@ -106,3 +114,37 @@ def test_the_widget_message_box_has_no_spell_checker_or_autofill():
     ]:
         assert attribute in source, attribute
     assert "shiftTimes" not in source  # triple Shift (pressed while typing capitals) is gone
+
+
+def test_a_demo_page_language_is_a_language_tag_or_english():
+    for tag in ["zh", "zh-CN", "zh-Hans", "fil", "hif", "mi", "pa_IN"]:
+        assert page_language(tag) == tag
+    for bad in [None, "", "x", '"><script>', "zh CN", "toolongtag", "en-" + "a" * 9, "../"]:
+        assert page_language(bad) == "en"
+
+
+@pytest.mark.parametrize("path", sorted(PAGES))
+async def test_lang_in_the_address_sets_the_widget_language(path):
+    """?lang= fills the widget's data-lang (a tag, else "en"), with the same strict headers."""
+    from aiohttp.test_utils import TestClient, TestServer
+
+    settings = WebSettings(rasa_url="http://localhost:5005", exit_url="https://e.example")
+
+    def widget_tag(page: str) -> str:
+        return page[page.index('<script src="/widget.js"') :].split(">", 1)[0]
+
+    async with TestClient(TestServer(make_app(settings))) as client:
+        plain = await client.get(path)
+        default = widget_tag(await plain.text())
+        assert 'data-lang="en"' in default and f'data-title="{settings.title}"' in default
+        chinese = await client.get(path, params={"lang": "zh-CN"})
+        tag = widget_tag(await chinese.text())
+        # The title setting is English: in another language the widget uses its own.
+        assert 'data-lang="zh-CN"' in tag and 'data-title=""' in tag
+        assert (
+            chinese.headers["Content-Security-Policy"] == plain.headers["Content-Security-Policy"]
+        )
+        assert chinese.headers["Cache-Control"] == "no-store"
+        hostile = await client.get(path, params={"lang": '"><script>alert(1)</script>'})
+        page = await hostile.text()
+        assert 'data-lang="en"' in widget_tag(page) and "alert(1)" not in page
