@@ -561,6 +561,20 @@ def is_closed(browser) -> bool:
     )
 
 
+def answer_while_closed(browser) -> None:
+    """Send a question and close the panel at once; wait for the answer's mark."""
+    browser.execute_script(
+        "const box = document.querySelector('.nzth-input');"
+        "box.value = 'what is people smuggling';"
+        "box.form.requestSubmit();"
+        "document.querySelector('.nzth-launcher').click();"
+    )
+    assert is_closed(browser)
+    WebDriverWait(browser, WAIT).until(
+        lambda b: "nzth-unread" in (launcher(b).get_attribute("class") or "")
+    )
+
+
 def settled(browser) -> None:
     """Wait for the panel's short fade-in to end (before measuring or a screenshot)."""
     WebDriverWait(browser, WAIT).until(
@@ -715,16 +729,7 @@ def test_a_conversation_survives_closing_and_reopening(browser, stack):
     assert "debt" in " ".join(bot_messages(browser)).lower()
     # An answer that comes while the panel is closed marks the button.
     label = launcher(browser).get_attribute("aria-label")
-    browser.execute_script(
-        "const box = document.querySelector('.nzth-input');"
-        "box.value = 'what is people smuggling';"
-        "box.form.requestSubmit();"
-        "document.querySelector('.nzth-launcher').click();"
-    )
-    assert is_closed(browser)
-    WebDriverWait(browser, WAIT).until(
-        lambda b: "nzth-unread" in (launcher(b).get_attribute("class") or "")
-    )
+    answer_while_closed(browser)
     assert launcher(browser).get_attribute("aria-label") == label + ", new answer"
     launcher(browser).click()
     assert "nzth-unread" not in launcher(browser).get_attribute("class")
@@ -1105,16 +1110,7 @@ def test_the_chat_button_and_its_new_answer_note_follow_the_language(browser, st
     answer_marked(browser, "ko")
     say(browser, "what is debt bondage")
     # An answer while the panel is closed: the note is in the button's language.
-    browser.execute_script(
-        "const box = document.querySelector('.nzth-input');"
-        "box.value = 'what is people smuggling';"
-        "box.form.requestSubmit();"
-        "document.querySelector('.nzth-launcher').click();"
-    )
-    assert is_closed(browser)
-    WebDriverWait(browser, WAIT).until(
-        lambda b: "nzth-unread" in (launcher(b).get_attribute("class") or "")
-    )
+    answer_while_closed(browser)
     assert launcher(browser).get_attribute("aria-label") == "채팅: 인신매매 관련 도움, 새 답변"
     # The conversation turns to Chinese while the panel is closed: the button follows.
     answer_marked(browser, "zh")
