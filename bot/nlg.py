@@ -11,7 +11,9 @@ one: nothing is ever left unsaid.
 
 Every message in a conversation that is not in English also carries
 `custom.language`, so that the web widget can show its own strings in that
-language, and the SMS channel keeps the letters of that language.
+language, and the SMS channel keeps the letters of that language; so does an
+English one in a conversation that was in another language before (the widget
+then turns back to English).
 
 It runs inside the Rasa server (endpoints.yml, `nlg: type: bot.nlg.MultilingualNLG`):
 no action server and no network, like the 111 answers it translates. The
@@ -131,6 +133,15 @@ def load_languages(folder: Path = LANG_DIR) -> dict[str, Language]:
     return languages
 
 
+def left_a_language(tracker: DialogueStateTracker) -> bool:
+    """Whether this conversation was in another language than English before."""
+    return any(
+        getattr(event, "key", None) == LANGUAGE_SLOT
+        and getattr(event, "value", None) not in (None, ENGLISH)
+        for event in tracker.events
+    )
+
+
 class MultilingualNLG(TemplatedNaturalLanguageGenerator):
     """Rasa's responses, with their text in the conversation's language where translated."""
 
@@ -148,7 +159,11 @@ class MultilingualNLG(TemplatedNaturalLanguageGenerator):
         """The response Rasa would give, in the conversation's language where we have it."""
         slots = tracker.current_slot_values()
         message = self.generate_from_slots(utter_action, slots, output_channel, **kwargs)
-        return self.translated(utter_action, message, slots, output_channel, kwargs)
+        message = self.translated(utter_action, message, slots, output_channel, kwargs)
+        if message is not None and slots.get(LANGUAGE_SLOT) == ENGLISH and left_a_language(tracker):
+            # Back to English from another language: say so, so that the widget follows.
+            message["custom"] = {**(message.get("custom") or {}), "language": ENGLISH}
+        return message
 
     def translated(
         self,

@@ -188,3 +188,19 @@ def test_a_broken_translations_file_is_refused_with_its_name(tmp_path):
 
 def test_the_translations_folder_is_the_one_in_the_package():
     assert LANG_DIR == ROOT / "bot" / "lang"
+
+
+async def test_back_in_english_after_another_language_the_answer_says_so(nlg):
+    from rasa.shared.core.events import SlotSet
+    from rasa.shared.core.slots import CategoricalSlot
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    slot = CategoricalSlot("language", mappings=[], values=["en", "sm"])
+    tracker = DialogueStateTracker("someone", [slot])
+    tracker.update(SlotSet("language", "en"))
+    english_only = await nlg.generate("utter_thank", tracker, "collector", name="Ana")
+    assert "custom" not in english_only
+    tracker.update(SlotSet("language", "sm"))
+    tracker.update(SlotSet("language", "en"))
+    back = await nlg.generate("utter_thank", tracker, "collector", name="Ana")
+    assert back["custom"] == {"language": "en"} and back["text"] == "You're welcome, Ana."
