@@ -918,7 +918,9 @@ return {
   notice: q('.nzth-notice').textContent, danger: q('.nzth-danger').textContent,
   log: q('.nzth-log').getAttribute('aria-label'),
   input: q('.nzth-form label').textContent, welcome: q('.nzth-bot').textContent,
-  fellBack: [...document.querySelectorAll('.nzth [lang="en"]')].map(e => e.className),
+  // (The language list names English in English: that is not a fallback.)
+  fellBack: [...document.querySelectorAll('.nzth [lang="en"]:not(.nzth-language-option)')]
+    .map(e => e.className),
 };
 """
 
@@ -1053,6 +1055,7 @@ def test_the_widget_follows_the_conversation_language(browser, stack):
     assert words["lang"] == "zh-Hans"
     for key in ["leave", "send", "clear", "placeholder", "notice"]:
         assert words[key] == WORDS["zh"][key], key
+    assert shown(browser, ".nzth-language") == "中文"  # the language button follows too
     assert shown(browser, ".nzth-leave") == "立即离开"
     # The conversation is all still there: the same elements, nothing dropped.
     assert browser.execute_script("return arguments[0].isConnected", first)
@@ -1202,3 +1205,194 @@ def test_screenshots_show_the_script_drawn_not_as_boxes(
     browser.execute_script("document.querySelector('.nzth').scrollIntoView()")
     path = screenshots / f"chat-{lang}.png"
     assert browser.save_screenshot(str(path)) and path.stat().st_size > 10_000
+
+
+# --- the language button: the person picks the language ------------------------------
+
+# Each language by its own name, as the language button and its list show it.
+NAMES = {
+    "en": "English",
+    "mi": "te reo Māori",
+    "sm": "Gagana Sāmoa",
+    "to": "lea faka-Tonga",
+    "zh": "中文",
+    "hi": "हिन्दी",
+    "pa": "ਪੰਜਾਬੀ",
+    "tl": "Tagalog",
+    "es": "Español",
+    "ko": "한국어",
+    "vi": "Tiếng Việt",
+    "fj": "Na Vosa Vakaviti",
+    "hif": "Fiji Baat",
+}
+CHOOSE = {"en": "Choose language", "sm": "Filifili le gagana", "zh": "选择语言"}
+
+
+def language_button(browser):
+    return browser.find_element(By.CSS_SELECTOR, ".nzth-language")
+
+
+def language_options(browser) -> list:
+    return browser.find_elements(By.CSS_SELECTOR, ".nzth-languages button")
+
+
+def language_list_open(browser) -> bool:
+    return becomes(
+        browser,
+        lambda b: (
+            language_button(b).get_attribute("aria-expanded") == "true"
+            and b.find_element(By.CSS_SELECTOR, ".nzth-languages").is_displayed()
+        ),
+    )
+
+
+def language_list_closed(browser) -> bool:
+    return becomes(
+        browser,
+        lambda b: (
+            language_button(b).get_attribute("aria-expanded") == "false"
+            and not b.find_element(By.CSS_SELECTOR, ".nzth-languages").is_displayed()
+        ),
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "sm", "zh"])
+def test_the_language_button_shows_the_current_language(browser, stack, lang):
+    open_chat_in(browser, stack, lang)
+    button = language_button(browser)
+    assert button.tag_name == "button" and button.get_dom_attribute("type") == "button"
+    assert button.is_displayed() and button.text == NAMES[lang]
+    # Its name says what it does, in the widget's language, and what it shows.
+    assert button.get_attribute("aria-label") == f"{CHOOSE[lang]}: {NAMES[lang]}"
+    assert button.get_attribute("aria-expanded") == "false"
+    listed = browser.find_element(By.CSS_SELECTOR, ".nzth-languages")
+    assert button.get_attribute("aria-controls") == listed.get_attribute("id")
+    assert not listed.is_displayed()
+    button.click()
+    assert language_list_open(browser)
+    options = language_options(browser)
+    # Every language, each by its own name and marked as written in it.
+    assert [o.text for o in options] == list(NAMES.values())
+    assert [o.get_attribute("lang") for o in options] == [LANG_TAGS.get(c, c) for c in NAMES]
+    assert all(o.get_dom_attribute("type") == "button" for o in options)
+    assert [o.text for o in options if o.get_attribute("aria-current") == "true"] == [NAMES[lang]]
+    assert "nzth-language-option" in focused_class(browser)  # the focus is on the list
+    # The button again closes the list.
+    button.click()
+    assert language_list_closed(browser)
+    assert not csp_errors(browser)
+
+
+def test_choosing_samoan_switches_the_words_and_the_next_message(browser, stack):
+    open_chat_in(browser, stack, "en")
+    say(browser, "what is debt bondage")
+    webhook_bodies(browser)  # (the requests so far)
+    language_button(browser).click()
+    assert language_list_open(browser)
+    browser.find_element(By.CSS_SELECTOR, ".nzth-languages button[lang='sm']").click()
+    assert language_list_closed(browser)
+    # The widget's words are Samoan at once; the focus is back on the button.
+    words = widget_words(browser)
+    assert words["lang"] == "sm"
+    for key in ["leave", "send", "clear", "placeholder", "notice"]:
+        assert words[key] == WORDS["sm"][key], key
+    assert shown(browser, ".nzth-leave") == "Alu ese nei"
+    assert language_button(browser).text == "Gagana Sāmoa"
+    assert language_button(browser).get_attribute("aria-label").startswith("Filifili le gagana")
+    assert "nzth-language" in focused_class(browser).split()
+    # The conversation stays as it was, and choosing sent nothing.
+    assert "debt" in " ".join(bot_messages(browser)).lower()
+    assert webhook_bodies(browser) == []
+    # The next message tells the server the language.
+    say(browser, "what is people smuggling")
+    bodies = webhook_bodies(browser)
+    assert [b["metadata"] for b in bodies] == [{"language": "sm"}]
+    assert not csp_errors(browser)
+    assert nothing_stored(browser)
+
+
+def test_choosing_before_anything_is_said_shows_the_welcome_in_that_language(browser, stack):
+    open_chat_in(browser, stack, "en")
+    language_button(browser).click()
+    browser.find_element(By.CSS_SELECTOR, ".nzth-languages button[lang='zh-Hans']").click()
+    assert language_list_closed(browser)
+    (welcome,) = bot_messages(browser)
+    assert "Kia ora，你好" in welcome and "I can answer" not in welcome
+    assert webhook_bodies(browser) == []
+
+
+def test_the_keyboard_alone_chooses_a_language(browser, stack, neutral_site):
+    open_chat_in(browser, stack, "en")
+    for _ in range(12):
+        ActionChains(browser).send_keys(Keys.TAB).perform()
+        if "nzth-language" in focused_class(browser).split():
+            break
+    assert "nzth-language" in focused_class(browser).split(), "Tab never reached the button"
+    # Enter opens the list, with the focus on the language shown now...
+    ActionChains(browser).send_keys(Keys.ENTER).perform()
+    assert language_list_open(browser)
+    assert browser.switch_to.active_element.text == "English"
+    # ...Tab moves through the languages, and Space chooses one.
+    ActionChains(browser).send_keys(Keys.TAB, Keys.TAB).perform()
+    assert browser.switch_to.active_element.text == "Gagana Sāmoa"
+    ActionChains(browser).send_keys(Keys.SPACE).perform()
+    assert language_list_closed(browser)
+    assert "nzth-language" in focused_class(browser).split()
+    assert widget_words(browser)["leave"] == "Alu ese nei"
+    # Space opens it again at Samoan; Enter there keeps Samoan and closes the list.
+    ActionChains(browser).send_keys(Keys.SPACE).perform()
+    assert language_list_open(browser)
+    assert browser.switch_to.active_element.text == "Gagana Sāmoa"
+    ActionChains(browser).send_keys(Keys.ENTER).perform()
+    assert language_list_closed(browser)
+    assert "nzth-language" in focused_class(browser).split()
+    # On to the message box by Tab, and a message carries the language.
+    for _ in range(6):
+        ActionChains(browser).send_keys(Keys.TAB).perform()
+        if "nzth-input" in focused_class(browser):
+            break
+    before = len(bot_messages(browser))
+    ActionChains(browser).send_keys("what is debt bondage", Keys.ENTER).perform()
+    wait_for_answer(browser, before)
+    assert [b["metadata"]["language"] for b in webhook_bodies(browser)] == ["sm"]
+    # Esc is still the quick exit, even with the list open.
+    language_button(browser).click()
+    assert language_list_open(browser)
+    ActionChains(browser).send_keys(Keys.ESCAPE).perform()
+    WebDriverWait(browser, WAIT).until(lambda b: b.current_url == neutral_site.url + "/exit")
+
+
+@pytest.mark.parametrize("lang", ["en", "fj", "to", "hi"])
+def test_the_language_button_fits_a_phone(browser_factory, stack, screenshots, lang):
+    width, height = 360, 740
+    browser = browser_factory(width, height)
+    open_chat_in(browser, stack, lang, page="/launcher")
+    launcher(browser).click()
+    assert is_open(browser)
+    settled(browser)
+
+    def sideways() -> int:
+        return browser.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            " + Math.max(0, document.querySelector('.nzth').scrollWidth"
+            " - document.querySelector('.nzth').clientWidth)"
+        )
+
+    assert sideways() <= 0
+    # The header's controls are all on the screen, and Leave now keeps its words whole.
+    for selector in [".nzth-language", ".nzth-leave", ".nzth-close"]:
+        rect = browser.find_element(By.CSS_SELECTOR, selector).rect
+        assert rect["x"] >= 0 and rect["x"] + rect["width"] <= width, selector
+        assert rect["height"] >= 44, selector
+    leave = browser.find_element(By.CSS_SELECTOR, ".nzth-leave")
+    assert leave.size["height"] < 60, "Leave now wrapped onto two lines"
+    language_button(browser).click()
+    assert language_list_open(browser)
+    assert sideways() <= 0, f"the page scrolls sideways by {sideways()}px with the list open"
+    for option in language_options(browser):
+        rect = option.rect
+        assert rect["x"] >= 0 and rect["x"] + rect["width"] <= width, option.text
+        assert rect["height"] >= 44, option.text
+    path = screenshots / f"chat-phone-languages-{lang}.png"
+    assert browser.save_screenshot(str(path)) and path.stat().st_size > 10_000
+    assert not csp_errors(browser)

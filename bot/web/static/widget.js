@@ -18,6 +18,10 @@
  * switches the widget's words to that language; the conversation stays as it
  * is. data-title, if given, is the title in data-lang's language; the other
  * languages use their own. The translations are machine drafts (see STRINGS).
+ * The language button in the header (the language's own name) opens a list of
+ * the languages: choosing one changes the widget's words at once and sends
+ * nothing; the next message carries the new language. Esc stays the quick exit
+ * (the list closes by pressing the button again, or by choosing).
  *
  * With data-target, the chat is shown in that element, open. Without it (or when
  * no element matches), a round chat button sits in the bottom right corner of
@@ -77,6 +81,7 @@
       inputLabel: "Your message",
       placeholder: "Type your question",
       send: "Send",
+      language: "Choose language",
       clear: "Clear this conversation",
       launcher: "Chat: {title}",
       unread: "{label}, new answer",
@@ -101,6 +106,7 @@
       inputLabel: "Tō karere",
       placeholder: "Tuhia tō pātai",
       send: "Tukua",
+      language: "Kōwhiria te reo",
       clear: "Ūkuia tēnei kōrerorero",
       launcher: "Kōrero: {title}",
       unread: "{label}, he whakautu hou",
@@ -126,6 +132,7 @@
       inputLabel: "Lau fe'au",
       placeholder: "Tusi lau fesili",
       send: "Auina atu",
+      language: "Filifili le gagana",
       clear: "Tapē lenei talanoaga",
       launcher: "Talanoa: {title}",
       unread: "{label}, tali fou",
@@ -151,6 +158,7 @@
       inputLabel: "Ho'o pōpoaki",
       placeholder: "Tohi ho'o fehu'i",
       send: "'Ave",
+      language: "Fili 'a e lea",
       clear: "Holoholo 'a e talanoa ni",
       launcher: "Talanoa: {title}",
       unread: "{label}, tali fo'ou",
@@ -175,6 +183,7 @@
       inputLabel: "你的消息",
       placeholder: "输入你的问题",
       send: "发送",
+      language: "选择语言",
       clear: "清除此对话",
       launcher: "聊天：{title}",
       unread: "{label}，有新回复",
@@ -198,6 +207,7 @@
       inputLabel: "आपका संदेश",
       placeholder: "अपना सवाल लिखें",
       send: "भेजें",
+      language: "भाषा चुनें",
       clear: "यह बातचीत मिटाएँ",
       launcher: "चैट: {title}",
       unread: "{label}, नया जवाब",
@@ -222,6 +232,7 @@
       inputLabel: "ਤੁਹਾਡਾ ਸੁਨੇਹਾ",
       placeholder: "ਆਪਣਾ ਸਵਾਲ ਲਿਖੋ",
       send: "ਭੇਜੋ",
+      language: "ਭਾਸ਼ਾ ਚੁਣੋ",
       clear: "ਇਹ ਗੱਲਬਾਤ ਮਿਟਾਓ",
       launcher: "ਚੈਟ: {title}",
       unread: "{label}, ਨਵਾਂ ਜਵਾਬ",
@@ -246,6 +257,7 @@
       inputLabel: "Ang mensahe mo",
       placeholder: "I-type ang tanong mo",
       send: "Ipadala",
+      language: "Pumili ng wika",
       clear: "Burahin ang usapang ito",
       launcher: "Chat: {title}",
       unread: "{label}, may bagong sagot",
@@ -271,6 +283,7 @@
       inputLabel: "Tu mensaje",
       placeholder: "Escribe tu pregunta",
       send: "Enviar",
+      language: "Elegir idioma",
       clear: "Borrar esta conversación",
       launcher: "Chat: {title}",
       unread: "{label}, respuesta nueva",
@@ -295,6 +308,7 @@
       inputLabel: "메시지",
       placeholder: "질문을 입력하세요",
       send: "보내기",
+      language: "언어 선택",
       clear: "이 대화 지우기",
       launcher: "채팅: {title}",
       unread: "{label}, 새 답변",
@@ -319,6 +333,7 @@
       inputLabel: "Tin nhắn của bạn",
       placeholder: "Nhập câu hỏi của bạn",
       send: "Gửi",
+      language: "Chọn ngôn ngữ",
       clear: "Xóa cuộc trò chuyện này",
       launcher: "Trò chuyện: {title}",
       unread: "{label}, có câu trả lời mới",
@@ -343,6 +358,7 @@
       inputLabel: "Na nomu itukutuku",
       placeholder: "Vola na nomu taro",
       send: "Vakauta",
+      language: "Digitaka na vosa",
       clear: "Bokoca na veitalanoa oqo",
       launcher: "Veitalanoa: {title}",
       unread: "{label}, e dua na isau vou",
@@ -368,6 +384,7 @@
       inputLabel: "Tumhaar message",
       placeholder: "Aapan sawaal likho",
       send: "Bhejo",
+      language: "Bhasa chuno",
       clear: "Ii baatchit mitao",
       launcher: "Chat: {title}",
       unread: "{label}, naya jawaab",
@@ -386,6 +403,12 @@
   // The lang attribute where it says more than the code (the Chinese is Simplified:
   // fonts pick Simplified glyph shapes).
   var LANG_TAGS = { zh: "zh-Hans" };
+  // Each language by its own name, for the language button and its list (in this order).
+  var NAMES = {
+    en: "English", mi: "te reo Māori", sm: "Gagana Sāmoa", to: "lea faka-Tonga", zh: "中文",
+    hi: "हिन्दी", pa: "ਪੰਜਾਬੀ", tl: "Tagalog", es: "Español", ko: "한국어", vi: "Tiếng Việt",
+    fj: "Na Vosa Vakaviti", hif: "Fiji Baat"
+  };
   var RIGHT_TO_LEFT = {};  // none of the languages yet; e.g. { ar: true } for Arabic
   var ALIASES = { fil: "tl", "zh-hans": "zh", "zh-cn": "zh", "zh-sg": "zh", "zh-hans-cn": "zh" };
 
@@ -521,18 +544,52 @@
   var header = el("div", { "class": "nzth-header" });
   var heading = el("h2", { "class": "nzth-title" });
   header.appendChild(heading);
+  var controls = el("div", { "class": "nzth-controls" });
+  header.appendChild(controls);
+  // The language button: the widget's language by its own name (and a globe, for
+  // someone who cannot read it). It opens the list of languages below the header.
+  var languagesId = "nzth-languages-" + newId().slice(0, 8);
+  var languageButton = el("button", {
+    type: "button", "class": "nzth-language", "aria-expanded": "false", "aria-controls": languagesId
+  });
+  languageButton.appendChild(icon(
+    "M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18zM3 12h18M12 3c2.5 2.5 3.5 5.5 3.5 9s-1 6.5-3.5 9" +
+      "M12 3c-2.5 2.5-3.5 5.5-3.5 9s1 6.5 3.5 9",
+    "nzth-icon"
+  ));
+  var languageName = el("span");
+  languageButton.appendChild(languageName);
+  controls.appendChild(languageButton);
   var leaveButton = el("button", {
     type: "button", "class": "nzth-leave", "aria-keyshortcuts": SHORTCUTS
   });
-  header.appendChild(leaveButton);
+  controls.appendChild(leaveButton);
   var closeButton = null;
   if (withLauncher) {
     // Hides the panel; the conversation is kept ("Leave now" is the way out).
     closeButton = el("button", { type: "button", "class": "nzth-close" });
     closeButton.appendChild(icon("M6 6l12 12M18 6L6 18", "nzth-icon"));
-    header.appendChild(closeButton);
+    controls.appendChild(closeButton);
   }
   root.appendChild(header);
+
+  // The languages, each a button with its own name (in its own language).
+  var languageList = el("ul", { "class": "nzth-languages", id: languagesId });
+  languageList.hidden = true;
+  var languageOptions = {};
+  Object.keys(NAMES).forEach(function (code) {
+    var option = el("button", {
+      type: "button", "class": "nzth-language-option", lang: tagOf(code)
+    }, NAMES[code]);
+    option.addEventListener("click", function () {
+      chooseLanguage(code);
+    });
+    languageOptions[code] = option;
+    var item = el("li");
+    item.appendChild(option);
+    languageList.appendChild(item);
+  });
+  root.appendChild(languageList);
 
   var notice = el("p", { "class": "nzth-notice" });
   root.appendChild(notice);
@@ -607,6 +664,17 @@
       heading.removeAttribute("lang");
     }
     root.setAttribute("aria-label", name);
+    // The button's name says what it does, and (for voice control) what it shows.
+    languageName.textContent = NAMES[code];
+    languageButton.setAttribute("aria-label", t("language") + ": " + NAMES[code]);
+    languageList.setAttribute("aria-label", t("language"));
+    Object.keys(languageOptions).forEach(function (other) {
+      if (other === code) {
+        languageOptions[other].setAttribute("aria-current", "true");
+      } else {
+        languageOptions[other].removeAttribute("aria-current");
+      }
+    });
     setText(leaveButton, "leave");
     if (closeButton) {
       closeButton.setAttribute("aria-label", t("close"));
@@ -628,6 +696,32 @@
     setText(clearButton, "clear");
     setStatus(state.status);
     setUnread(state.unread);
+  }
+
+  // The language list: open, it moves the focus to the language shown now.
+  function showLanguageList(open) {
+    languageList.hidden = !open;
+    languageButton.setAttribute("aria-expanded", open ? "true" : "false");
+    if (open) {
+      languageOptions[state.lang].focus();
+    }
+  }
+
+  // The person chose a language: the widget's words change at once, and the next
+  // message tells the server (nothing is sent now). Before anything is said, the
+  // welcome is shown again in that language.
+  function chooseLanguage(code) {
+    showLanguageList(false);
+    if (code !== state.lang) {
+      showLanguage(code);
+      if (!state.pending && !log.querySelector(".nzth-user")) {
+        while (log.firstChild) {
+          log.removeChild(log.firstChild);
+        }
+        showOwn("welcome");
+      }
+    }
+    languageButton.focus();
   }
 
   // The language a bot message says it is in, if the widget has it: custom.language,
@@ -924,6 +1018,10 @@
     input.focus();
   });
   leaveButton.addEventListener("click", leaveNow);
+  // Esc stays the quick exit: the list closes with this button again, or by choosing.
+  languageButton.addEventListener("click", function () {
+    showLanguageList(languageList.hidden);
+  });
   clearButton.addEventListener("click", clearConversation);
   if (withLauncher) {
     launcher.addEventListener("click", function () {
