@@ -32,7 +32,6 @@ from typing import Any
 
 import yaml
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator, interpolator
-from rasa.core.nlg.generator import ResponseVariationFilter
 from rasa.shared.core.trackers import DialogueStateTracker
 
 logger = logging.getLogger(__name__)
@@ -159,7 +158,7 @@ class MultilingualNLG(TemplatedNaturalLanguageGenerator):
         """The response Rasa would give, in the conversation's language where we have it."""
         slots = tracker.current_slot_values()
         message = self.generate_from_slots(utter_action, slots, output_channel, **kwargs)
-        message = self.translated(utter_action, message, slots, output_channel, kwargs)
+        message = self.translated(utter_action, message, slots, kwargs)
         if message is not None and slots.get(LANGUAGE_SLOT) == ENGLISH and left_a_language(tracker):
             # Back to English from another language: say so, so that the widget follows.
             message["custom"] = {**(message.get("custom") or {}), "language": ENGLISH}
@@ -170,10 +169,13 @@ class MultilingualNLG(TemplatedNaturalLanguageGenerator):
         utter_action: str,
         message: dict[str, Any] | None,
         slots: dict[str, Any],
-        output_channel: str,
         kwargs: dict[str, Any] | None = None,
     ) -> dict[str, Any] | None:
-        """`message` (Rasa's English response) in the language of `slots`, if translated."""
+        """`message` (Rasa's English response) in the language of `slots`, if translated.
+
+        The message still holds the `condition` and `channel` of the variation
+        Rasa chose: they name the translation.
+        """
         code = slots.get(LANGUAGE_SLOT)
         if message is None or not code or code == ENGLISH:
             return message
@@ -181,11 +183,8 @@ class MultilingualNLG(TemplatedNaturalLanguageGenerator):
         language = self.languages.get(code)
         if language is None:
             return message
-        variation = self.chosen_variation(utter_action, output_channel, slots)
-        if variation is None:
-            return message
         translation = language.find(
-            utter_action, condition_key(variation.get("condition")), variation.get("channel")
+            utter_action, condition_key(message.get("condition")), message.get("channel")
         )
         if translation is None:
             return message
@@ -198,14 +197,3 @@ class MultilingualNLG(TemplatedNaturalLanguageGenerator):
                 for button, title in zip(buttons, translation.buttons, strict=True)
             ]
         return message
-
-    def chosen_variation(
-        self, utter_action: str, output_channel: str, slots: dict[str, Any]
-    ) -> dict[str, Any] | None:
-        """The domain variation Rasa chose (its condition and channel name the translation)."""
-        if utter_action not in self.responses:
-            return None
-        suitable = ResponseVariationFilter(self.responses).responses_for_utter_action(
-            utter_action, output_channel, slots
-        )
-        return suitable[0] if suitable else None

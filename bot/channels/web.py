@@ -118,26 +118,32 @@ def server_id(client_id: str) -> str:
     return PREFIX + client_id
 
 
-def read_request(request: Request, need_message: bool) -> tuple[str | None, str | None, str | None]:
-    """(server-side sender id, message, error): the error says why a request is refused."""
+def read_request(
+    request: Request, need_message: bool, known: Iterable[str] = ()
+) -> tuple[str | None, str | None, str | None, str | None]:
+    """(server-side sender id, message, language, error), the body read once.
+
+    The error says why a request is refused; the language is the page's, when
+    it is one of `known` (`requested_language`).
+    """
     try:
         body = json.loads(request.body or b"")
     except ValueError:  # also a body that is not UTF-8
-        return None, None, "the body must be JSON"
+        return None, None, None, "the body must be JSON"
     if not isinstance(body, dict):
-        return None, None, "the body must be a JSON object"
+        return None, None, None, "the body must be a JSON object"
     sender = body.get("sender")
     if not isinstance(sender, str) or not SENDER.match(sender):
-        return None, None, "sender must be 16 to 64 letters, digits or dashes"
+        return None, None, None, "sender must be 16 to 64 letters, digits or dashes"
     sender = server_id(sender)
     if not need_message:
-        return sender, None, None
+        return sender, None, None, None
     message = body.get("message")
     if not isinstance(message, str):
-        return None, None, "message must be text"
+        return None, None, None, "message must be text"
     if len(message) > MAX_MESSAGE_CHARS:
-        return None, None, f"message must be at most {MAX_MESSAGE_CHARS} characters"
-    return sender, valid_text(message), None
+        return None, None, None, f"message must be at most {MAX_MESSAGE_CHARS} characters"
+    return sender, valid_text(message), requested_language(body, known), None
 
 
 def known_languages() -> set[str]:
@@ -145,12 +151,9 @@ def known_languages() -> set[str]:
     return {ENGLISH, *load_languages()}
 
 
-def requested_language(request: Request, known: Iterable[str]) -> str | None:
+def requested_language(body: Any, known: Iterable[str]) -> str | None:
     """The language the page asks for (`metadata.language`, the widget's data-lang), if known."""
-    try:
-        metadata = json.loads(request.body or b"").get("metadata")
-    except (ValueError, AttributeError):
-        return None
+    metadata = body.get("metadata") if isinstance(body, dict) else None
     language = metadata.get("language") if isinstance(metadata, dict) else None
     return language if isinstance(language, str) and language in known else None
 
@@ -219,14 +222,15 @@ class WebChatInput(InputChannel):
         async def receive(request: Request) -> HTTPResponse:
             if not self.per_address.allow(client_address(request)):
                 return response.json([{"text": TOO_MANY}], status=429)
-            sender, message, error = read_request(request, need_message=True)
+            sender, message, language, error = read_request(
+                request, need_message=True, known=known_languages()
+            )
             if error:
                 return response.json({"error": error}, status=400)
             assert sender is not None  # read_request gives a sender whenever no error
             if not self.per_conversation.allow(sender):
                 return response.json([{"text": TOO_MANY}], status=429)
             collector = CollectingOutputChannel()
-            language = requested_language(request, known_languages())
             try:
                 await on_new_message(
                     UserMessage(
@@ -246,7 +250,7 @@ class WebChatInput(InputChannel):
         async def forget(request: Request) -> HTTPResponse:
             if not self.per_address.allow(client_address(request)):
                 return response.json([{"text": TOO_MANY}], status=429)
-            sender, _, error = read_request(request, need_message=False)
+            sender, _, _, error = read_request(request, need_message=False)
             if error:
                 return response.json({"error": error}, status=400)
             assert sender is not None  # read_request gives a sender whenever no error

@@ -22,6 +22,7 @@ import bisect
 import html
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from itertools import groupby, islice
@@ -85,12 +86,11 @@ _TAG_NAME = re.compile(r"<(/?)\s*([A-Za-z][A-Za-z0-9]*)")
 _RAW_TEXT_TAGS = ("script", "style")  # their content is code, not words
 _LEADING_COMMAND = re.compile(r"^[\s/]+")
 _SPACES = re.compile(r"\s+")
-_NOT_WORD = re.compile(r"[^\w\s]")
 _TOKEN = re.compile(r"\w+|[^\w\s]")  # about what spaCy counts as a token
 # A numeric character reference too long to be a character (more than 7
 # digits): html.unescape would turn thousands of digits into an int and fail.
 _LONG_CHARREF = re.compile(r"&#[xX]?[0-9a-fA-F]{8,}")
-OWN_PATTERNS = (_TAG, _TAG_NAME, _LEADING_COMMAND, _SPACES, _NOT_WORD, _TOKEN, _LONG_CHARREF)
+OWN_PATTERNS = (_TAG, _TAG_NAME, _LEADING_COMMAND, _SPACES, _TOKEN, _LONG_CHARREF)
 
 
 # RE2 matches with a DFA while it fits in `max_mem`, else with a slower NFA
@@ -164,25 +164,33 @@ def _one_pattern(patterns) -> Any:
     return re2.compile("|".join(f"(?:{p})" for p in patterns), re2_options(COMBINED_MAX_MEM))
 
 
-class _PunctuationToSpace(dict):
-    """A str.translate table: what is not part of a word becomes a space.
+class _SpaceUnless(dict):
+    """A str.translate table: each character `keep(char)` refuses becomes a space.
 
-    Letters, digits and "_" stay, and so do marks (Unicode category M): the
-    vowel signs of Devanagari and Gurmukhi are part of their words, though
-    Python regex word class leaves them out ("है" must not become "ह"). Each character
-    is looked up once per process, then translate runs at C speed.
+    Each character is looked up once per process (at most 100,000 are
+    remembered), then translate runs at C speed.
     """
 
+    def __init__(self, keep: Callable[[str], bool]) -> None:
+        super().__init__()
+        self.keep = keep
+
     def __missing__(self, code: int) -> int:
-        char = chr(code)
-        keep = char.isalnum() or char.isspace() or char == "_"
-        value = code if keep or unicodedata.category(char)[0] == "M" else 32
+        value = code if self.keep(chr(code)) else 32
         if len(self) < 100_000:
             self[code] = value
         return value
 
 
-_PUNCTUATION_TO_SPACE = _PunctuationToSpace()
+# What is not part of a word becomes a space. Letters, digits and "_" stay, and
+# so do marks (Unicode category M): the vowel signs of Devanagari and Gurmukhi
+# are part of their words, though Python's regex word class leaves them out
+# ("है" must not become "ह").
+_PUNCTUATION_TO_SPACE = _SpaceUnless(
+    lambda char: (
+        char.isalnum() or char.isspace() or char == "_" or unicodedata.category(char)[0] == "M"
+    )
+)
 
 
 def normalise(text: str) -> str:
@@ -228,22 +236,9 @@ def strip_tags(text: str) -> str:
     return "".join(out)
 
 
-class _ControlToSpace(dict):
-    """A str.translate table that turns invisible characters into spaces.
-
-    Control, format, private-use and unassigned characters (Unicode category C)
-    become spaces; the rest stay. Each character is looked up once per process,
-    then translate runs at C speed.
-    """
-
-    def __missing__(self, code: int) -> int:
-        value = 32 if unicodedata.category(chr(code))[0] == "C" else code
-        if len(self) < 100_000:
-            self[code] = value
-        return value
-
-
-_CONTROL_TO_SPACE = _ControlToSpace()
+# Control, format, private-use and unassigned characters (Unicode category C)
+# become spaces; the rest stay.
+_CONTROL_TO_SPACE = _SpaceUnless(lambda char: unicodedata.category(char)[0] != "C")
 
 
 def _no_controls(text: str) -> str:

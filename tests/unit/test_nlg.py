@@ -146,7 +146,7 @@ def nlg(tmp_path, monkeypatch):
 
 def say(nlg, response: str, slots: dict, channel: str = "collector") -> dict:
     message = nlg.generate_from_slots(response, slots, channel)
-    return nlg.translated(response, message, slots, channel)
+    return nlg.translated(response, message, slots)
 
 
 def test_a_translated_answer_keeps_payloads_and_links_and_names_its_language(nlg):

@@ -3,16 +3,9 @@ conversation's language comes out on every answer (bot/channels/web.py)."""
 
 from __future__ import annotations
 
-import json
-from types import SimpleNamespace
-
 import pytest
 
 from bot.channels.web import known_languages, requested_language, with_language
-
-
-def request(body) -> SimpleNamespace:
-    return SimpleNamespace(body=json.dumps(body).encode())
 
 
 @pytest.mark.parametrize(
@@ -28,7 +21,7 @@ def request(body) -> SimpleNamespace:
     ],
 )
 def test_the_page_language_is_taken_only_when_it_is_one_of_ours(body, expected):
-    assert requested_language(request(body), known_languages()) == expected
+    assert requested_language(body, known_languages()) == expected
 
 
 def test_every_answer_carries_the_conversation_language_and_no_empty_message_is_left():
