@@ -111,36 +111,64 @@ class ExpiringSet:
         return True
 
 
+class RecentValues:
+    """One value per conversation, in memory: numbered options, SMS pages.
+
+    Each is kept for at most `ttl` seconds, and for at most `size`
+    conversations (the oldest goes first).
+    """
+
+    def __init__(self, ttl: float = 3600, size: int = 50_000) -> None:
+        self.ttl, self.size = ttl, size
+        self._values: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+
+    def put(self, conversation: str, value: Any) -> None:
+        """Keep `value` for this conversation, in place of any earlier one."""
+        self._values.pop(conversation, None)
+        if len(self._values) >= self.size:
+            self._values.popitem(last=False)
+        self._values[conversation] = (time.time(), value)
+
+    def get(self, conversation: str) -> Any:
+        """The value kept for this conversation, or None (also once it is too old)."""
+        entry = self._values.get(conversation)
+        if entry is None:
+            return None
+        when, value = entry
+        if time.time() - when > self.ttl:
+            self._values.pop(conversation, None)
+            return None
+        return value
+
+    def pop(self, conversation: str) -> None:
+        """Drop the value kept for this conversation."""
+        self._values.pop(conversation, None)
+
+
 class OptionMemory:
     """The last options offered to each conversation, so that "2" means option 2."""
 
     def __init__(self, ttl: float = 3600, size: int = 50_000) -> None:
-        self.ttl, self.size = ttl, size
-        self._options: OrderedDict[str, tuple] = OrderedDict()
+        self._options = RecentValues(ttl, size)
 
     def remember(self, conversation: str, payloads: list[str]) -> None:
         """Keep the payloads of the options just offered, in order, for this conversation."""
-        self._options.pop(conversation, None)
-        if len(self._options) >= self.size:
-            self._options.popitem(last=False)
-        self._options[conversation] = (time.time(), payloads)
+        self._options.put(conversation, payloads)
 
     def resolve(self, conversation: str, text: str) -> str:
         """The payload of option `text` if it is the number of one, else the text."""
-        entry = self._options.get(conversation)
         number = text.strip().rstrip(".)")
-        if entry is None or not number.isdigit():
+        if not number.isdigit():
             return text
-        when, payloads = entry
-        if time.time() - when > self.ttl:
-            self._options.pop(conversation, None)
+        payloads = self._options.get(conversation)
+        if payloads is None:
             return text
         index = int(number) - 1
         return payloads[index] if 0 <= index < len(payloads) else text
 
     def forget(self, conversation: str) -> None:
         """Drop the options remembered for this conversation."""
-        self._options.pop(conversation, None)
+        self._options.pop(conversation)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?:])\s+|\n+")

@@ -20,12 +20,10 @@ other fixed strings; the answers themselves are the domain's responses.
 
 from __future__ import annotations
 
-import time
 import unicodedata
-from collections import OrderedDict
 from collections.abc import Callable
 
-from bot.channels.messaging import split_text
+from bot.channels.messaging import RecentValues, split_text
 
 # The GSM 03.38 default alphabet, and its extension table (2 septets each).
 GSM7_BASIC = (
@@ -185,35 +183,19 @@ class Pager:
     """
 
     def __init__(self, ttl: float = 3600, size: int = 50_000) -> None:
-        self.ttl, self.size = ttl, size
-        self._pages: OrderedDict[str, tuple[float, list[str]]] = OrderedDict()
-        self._sources: OrderedDict[str, tuple[float, str]] = OrderedDict()
-
-    def _put(self, store: OrderedDict, conversation: str, value) -> None:
-        store.pop(conversation, None)
-        if len(store) >= self.size:
-            store.popitem(last=False)
-        store[conversation] = (time.time(), value)
-
-    def _get(self, store: OrderedDict, conversation: str):
-        entry = store.get(conversation)
-        if entry is None:
-            return None
-        if time.time() - entry[0] > self.ttl:
-            store.pop(conversation, None)
-            return None
-        return entry[1]
+        self._pages = RecentValues(ttl, size)
+        self._sources = RecentValues(ttl, size)
 
     def keep_pages(self, conversation: str, pages: list[str]) -> None:
         """Keep the pages after the first one sent (or forget them when there are none)."""
         if pages:
-            self._put(self._pages, conversation, list(pages))
+            self._pages.put(conversation, list(pages))
         else:
-            self._pages.pop(conversation, None)
+            self._pages.pop(conversation)
 
     def next_page(self, conversation: str) -> str | None:
         """The next page of the last long answer, or None when nothing is left."""
-        pages = self._get(self._pages, conversation)
+        pages = self._pages.get(conversation)
         if not pages:
             return None
         page, rest = pages[0], pages[1:]
@@ -222,16 +204,16 @@ class Pager:
 
     def keep_source(self, conversation: str, source: str) -> None:
         """Keep the source of the answer just given, for SOURCE."""
-        self._put(self._sources, conversation, source)
+        self._sources.put(conversation, source)
 
     def source(self, conversation: str) -> str | None:
         """The source of the last answer that had one, or None."""
-        return self._get(self._sources, conversation)
+        return self._sources.get(conversation)
 
     def forget(self, conversation: str) -> None:
         """Drop everything kept for this conversation."""
-        self._pages.pop(conversation, None)
-        self._sources.pop(conversation, None)
+        self._pages.pop(conversation)
+        self._sources.pop(conversation)
 
 
 def command(text: str) -> str | None:
